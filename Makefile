@@ -1,0 +1,41 @@
+# BenchClub: `make run` serves the demo club, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint bench clean browsers
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed demo --if-empty
+	@$(BIN)/python -m benchclub.demo --print-logins
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+browsers:
+	@command -v chromium >/dev/null 2>&1 || ( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium )
+
+# Every test on SQLite; then, when TEST_DATABASE_URL is set (CI), every non-browser test on PostgreSQL.
+test: install browsers
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on $$TEST_DATABASE_URL =="; $(BIN)/python -m pytest -m "not browser"; fi
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m benchclub.benchmarks.bench
+
+clean:
+	rm -rf $(VENV) instance/*.db

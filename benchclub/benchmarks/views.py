@@ -1,0 +1,4 @@
+"""Views of the benchmarks feature."""
+from flask import Blueprint
+
+bp = Blueprint("benchmarks", __name__)

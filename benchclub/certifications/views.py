@@ -1,0 +1,4 @@
+"""Views of the certifications feature."""
+from flask import Blueprint
+
+bp = Blueprint("certifications", __name__)

@@ -1,0 +1,209 @@
+"""Club administration: clubs, firms, supply links and the KPI catalogue."""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..audit import record
+from ..errors import DomainError, NotFoundError
+from ..extensions import db
+from ..models import Club, Direction, Firm, FirmKind, KpiDefinition, SupplyLink, User
+from .catalogue import default_catalogue
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+KPI_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def _check_code(code: str, what: str = "code") -> str:
+    code = (code or "").strip()
+    if not CODE_RE.match(code):
+        raise DomainError(f"'{code}' is not a valid {what}: use 1-32 letters, digits, '-', '_' or '.'.", field="code")
+    return code
+
+
+def create_club(code: str, name: str, *, actor: User | None = None) -> Club:
+    """A new club with the default KPI catalogue (DOMAIN §3)."""
+    code = _check_code(code, "club code")
+    if not name.strip():
+        raise DomainError("A club needs a name.", field="name")
+    if db.session.scalar(sa.select(Club.id).where(Club.code == code)) is not None:
+        raise DomainError(f"Club {code} already exists.", field="code")
+    club = Club(code=code, name=name.strip())
+    db.session.add(club)
+    db.session.flush()
+    for position, spec in enumerate(default_catalogue()):
+        db.session.add(_kpi_from_spec(club, spec, position))
+    record(actor, "create", "club", club.id, club_id=club.id, summary=f"club {code}")
+    db.session.flush()
+    return club
+
+
+def _kpi_from_spec(club: Club, spec: dict[str, Any], position: int) -> KpiDefinition:
+    return KpiDefinition(
+        club_id=club.id,
+        code=spec["code"],
+        name=spec["name"],
+        unit=spec["unit"],
+        direction=Direction(spec["direction"]),
+        definition=spec.get("definition", ""),
+        hard_min=spec["hard_min"],
+        hard_max=spec["hard_max"],
+        soft_min=spec["soft_min"],
+        soft_max=spec["soft_max"],
+        governor_measurable=spec.get("governor_measurable", False),
+        bin_edges=list(spec.get("bin_edges", [])),
+        position=position,
+    )
+
+
+def get_club(code: str) -> Club:
+    club = db.session.scalar(sa.select(Club).where(Club.code == code))
+    if club is None:
+        raise NotFoundError(f"There is no club with code {code}.")
+    return club
+
+
+def get_firm(code: str, club: Club | None = None) -> Firm:
+    query = sa.select(Firm).where(Firm.code == code)
+    if club is not None:
+        query = query.where(Firm.club_id == club.id)
+    firm = db.session.scalar(query)
+    if firm is None:
+        raise NotFoundError(f"There is no firm with code {code}" + (f" in club {club.code}." if club else "."))
+    return firm
+
+
+def create_firm(
+    club: Club,
+    code: str,
+    name: str,
+    kind: FirmKind | str,
+    country: str,
+    sector: str,
+    employees: int | None,
+    *,
+    actor: User | None = None,
+) -> Firm:
+    """Add a firm to a club after checking every field."""
+    code = _check_code(code, "firm code")
+    try:
+        kind = FirmKind(kind)
+    except ValueError:
+        raise DomainError(f"Kind must be 'supplier' or 'governor', not '{kind}'.", field="kind") from None
+    country = (country or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise DomainError(f"Country must be a two-letter ISO code, not '{country}'.", field="country")
+    if not (name or "").strip():
+        raise DomainError("A firm needs a name.", field="name")
+    if not (sector or "").strip():
+        raise DomainError("A firm needs a sector.", field="sector")
+    if employees is not None and employees < 0:
+        raise DomainError("Employees cannot be negative.", field="employees")
+    if db.session.scalar(sa.select(Firm.id).where(Firm.code == code)) is not None:
+        raise DomainError(f"Firm code {code} is already taken.", field="code")
+    firm = Firm(club=club, code=code, name=name.strip(), kind=kind, country=country, sector=sector.strip(),
+                employees=employees)
+    db.session.add(firm)
+    db.session.flush()
+    record(actor, "create", "firm", firm.id, club_id=club.id, summary=f"firm {code} ({kind.value})")
+    return firm
+
+
+def update_firm(firm: Firm, *, name: str, country: str, sector: str, employees: int | None, active: bool,
+                actor: User | None) -> Firm:
+    """Change a firm's descriptive fields, auditing each change."""
+    changes = {"name": name.strip(), "country": country.strip().upper(), "sector": sector.strip(),
+               "employees": employees, "active": active}
+    if not re.fullmatch(r"[A-Z]{2}", changes["country"]):
+        raise DomainError("Country must be a two-letter ISO code.", field="country")
+    for attr, new in changes.items():
+        old = getattr(firm, attr)
+        if old != new:
+            setattr(firm, attr, new)
+            record(actor, "update", "firm", firm.id, club_id=firm.club_id, summary=f"{firm.code}.{attr}",
+                   old=old, new=new)
+    db.session.flush()
+    return firm
+
+
+def link_supplier(governor: Firm, supplier: Firm, tier: int, *, actor: User | None = None) -> SupplyLink:
+    """Link a governor to a supplier of the same club, or update the tier of an existing link."""
+    if governor.kind != FirmKind.GOVERNOR:
+        raise DomainError(f"{governor.code} is not a governor firm.", field="governor")
+    if supplier.kind != FirmKind.SUPPLIER:
+        raise DomainError(f"{supplier.code} is not a supplier firm.", field="supplier")
+    if governor.club_id != supplier.club_id:
+        raise DomainError(f"{governor.code} and {supplier.code} are in different clubs.", field="supplier")
+    if not isinstance(tier, int) or not 1 <= tier <= 4:
+        raise DomainError(f"Tier must be 1, 2, 3 or 4, not {tier}.", field="tier")
+    link = db.session.scalar(
+        sa.select(SupplyLink).where(SupplyLink.governor_id == governor.id, SupplyLink.supplier_id == supplier.id)
+    )
+    if link is None:
+        link = SupplyLink(governor=governor, supplier=supplier, tier=tier)
+        db.session.add(link)
+        db.session.flush()
+        record(actor, "create", "supply_link", link.id, club_id=governor.club_id,
+               summary=f"{governor.code} -> {supplier.code} tier {tier}")
+    elif link.tier != tier:
+        record(actor, "update", "supply_link", link.id, club_id=governor.club_id,
+               summary=f"{governor.code} -> {supplier.code} tier", old=link.tier, new=tier)
+        link.tier = tier
+    db.session.flush()
+    return link
+
+
+def save_kpi_definition(club: Club, data: dict[str, Any], *, kpi: KpiDefinition | None = None,
+                        actor: User | None = None) -> KpiDefinition:
+    """Add a KPI to a club's catalogue or edit one; ranges must nest (hard contains soft)."""
+    code = (data.get("code") or (kpi.code if kpi else "")).strip()
+    if kpi is None:
+        if not KPI_CODE_RE.match(code):
+            raise DomainError("A KPI code is 2-40 lower-case letters, digits or '_' and starts with a letter.",
+                              field="code")
+        if db.session.scalar(sa.select(KpiDefinition.id).where(KpiDefinition.club_id == club.id,
+                                                               KpiDefinition.code == code)):
+            raise DomainError(f"KPI {code} already exists in this club.", field="code")
+    numbers = {k: data[k] for k in ("hard_min", "hard_max", "soft_min", "soft_max")}
+    for key, value in numbers.items():
+        if value is None or not math.isfinite(float(value)):
+            raise DomainError(f"{key.replace('_', ' ')} must be a finite number.", field=key)
+    if not numbers["hard_min"] < numbers["hard_max"]:
+        raise DomainError("The hard minimum must be below the hard maximum.", field="hard_max")
+    if not (numbers["hard_min"] <= numbers["soft_min"] <= numbers["soft_max"] <= numbers["hard_max"]):
+        raise DomainError("The soft range must lie inside the hard range.", field="soft_min")
+    edges = sorted(set(float(e) for e in data.get("bin_edges") or []))
+    if not edges:
+        step = (numbers["soft_max"] - numbers["soft_min"]) / 8 or 1
+        edges = [numbers["hard_min"]] + [numbers["soft_min"] + step * i for i in range(1, 8)] + [numbers["hard_max"]]
+        edges = sorted(set(edges))
+    fields = dict(name=data["name"].strip(), unit=data["unit"].strip(), direction=Direction(data["direction"]),
+                  definition=(data.get("definition") or "").strip(), governor_measurable=bool(data.get("governor_measurable")),
+                  bin_edges=edges, **{k: float(v) for k, v in numbers.items()})
+    if kpi is None:
+        position = db.session.scalar(sa.select(sa.func.count(KpiDefinition.id)).where(KpiDefinition.club_id == club.id))
+        kpi = KpiDefinition(club_id=club.id, code=code, position=position or 0, **fields)
+        db.session.add(kpi)
+        db.session.flush()
+        record(actor, "create", "kpi_definition", kpi.id, club_id=club.id, summary=f"KPI {code}")
+    else:
+        for attr, new in fields.items():
+            old = getattr(kpi, attr)
+            if old != new:
+                record(actor, "update", "kpi_definition", kpi.id, club_id=club.id, summary=f"{kpi.code}.{attr}",
+                       old=old.value if hasattr(old, "value") else old, new=new.value if hasattr(new, "value") else new)
+                setattr(kpi, attr, new)
+    db.session.flush()
+    return kpi
+
+
+def list_kpis(club: Club | int, *, active_only: bool = True) -> list[KpiDefinition]:
+    """The club's KPI catalogue in display order."""
+    club_id = club if isinstance(club, int) else club.id
+    query = sa.select(KpiDefinition).where(KpiDefinition.club_id == club_id)
+    if active_only:
+        query = query.where(KpiDefinition.active.is_(True))
+    return list(db.session.scalars(query.order_by(KpiDefinition.position, KpiDefinition.id)))

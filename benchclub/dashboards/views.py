@@ -1,0 +1,22 @@
+"""The home page: one start page per role, assembled from the features' panels."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from .panels import panels_for
+
+bp = Blueprint("dashboards", __name__)
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("dashboards/home.html", panels=panels_for(current_user))
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness probe for the process manager."""
+    return {"status": "ok"}

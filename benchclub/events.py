@@ -1,0 +1,8 @@
+"""Domain events, so that closing a period can publish benchmarks and run ladders without the
+periods service importing those features (dependencies stay one-way)."""
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sent with (period, actor=User|None, reopened=bool) after a period is closed and flushed
+period_closed = _signals.signal("period-closed")

@@ -1,0 +1,135 @@
+"""Periods: open, close (freeze, publish, evaluate), reopen with a reason (DOMAIN §4)."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+
+from ..audit import record
+from ..errors import DomainError, NotFoundError
+from ..events import period_closed
+from ..extensions import db
+from ..models import AuditEntry, Club, Period, PeriodStatus, User
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class PeriodClosedError(DomainError):
+    """The period is closed: its values are frozen."""
+
+
+class PeriodNotOpenedError(DomainError):
+    """The facilitator has not opened this period yet."""
+
+
+def parse_month(text: str) -> str:
+    """Validate 'YYYY-MM' and return it unchanged; anything else is a clear error."""
+    text = (text or "").strip()
+    if not MONTH_RE.match(text):
+        raise DomainError(f"'{text}' is not a period: write the month as YYYY-MM, for example 2025-03.", field="period")
+    year = int(text[:4])
+    if not 1990 <= year <= 2100:
+        raise DomainError(f"'{text}' is outside the years BenchClub accepts (1990-2100).", field="period")
+    return text
+
+
+def month_start(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def next_month(month: str) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y + (m == 12)}-{1 if m == 12 else m + 1:02d}"
+
+
+def previous_month(month: str) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y - (m == 1)}-{12 if m == 1 else m - 1:02d}"
+
+
+def month_end(month: str) -> date:
+    nxt = month_start(next_month(month))
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def default_due_date(month: str) -> date:
+    """The 15th of the following month."""
+    return month_start(next_month(month)).replace(day=15)
+
+
+def find_period(club: Club, month: str) -> Period | None:
+    return db.session.scalar(sa.select(Period).where(Period.club_id == club.id, Period.month == parse_month(month)))
+
+
+def get_period(club: Club, month: str) -> Period:
+    period = find_period(club, month)
+    if period is None:
+        raise PeriodNotOpenedError(f"Period {month} has not been opened in club {club.code}.", field="period")
+    return period
+
+
+def get_open_period(club: Club, month: str) -> Period:
+    """The period if it is open for entry; otherwise a clear error."""
+    period = get_period(club, month)
+    if not period.is_open:
+        raise PeriodClosedError(f"Period {month} is closed; its values can no longer be changed.", field="period")
+    return period
+
+
+def list_periods(club: Club) -> list[Period]:
+    """All periods of a club, newest first."""
+    return list(db.session.scalars(sa.select(Period).where(Period.club_id == club.id).order_by(Period.month.desc())))
+
+
+def latest_closed_period(club: Club) -> Period | None:
+    return db.session.scalar(
+        sa.select(Period).where(Period.club_id == club.id, Period.status == PeriodStatus.CLOSED)
+        .order_by(Period.month.desc()).limit(1)
+    )
+
+
+def open_period(club: Club, month: str, *, actor: User | None = None, due_on: date | None = None) -> Period:
+    """Open a month for entry; refuses a month that already exists."""
+    month = parse_month(month)
+    if find_period(club, month) is not None:
+        raise DomainError(f"Period {month} already exists in club {club.code}.", field="period")
+    period = Period(club_id=club.id, month=month, status=PeriodStatus.OPEN, due_on=due_on or default_due_date(month))
+    db.session.add(period)
+    db.session.flush()
+    record(actor, "open", "period", period.id, club_id=club.id, summary=f"period {month} opened")
+    return period
+
+
+def close_period(club: Club, month: str, *, actor: User | None = None) -> Period:
+    """Freeze the month, then let subscribers publish benchmarks and run ladder evaluations."""
+    period = get_period(club, month)
+    if not period.is_open:
+        raise PeriodClosedError(f"Period {month} is already closed.", field="period")
+    reopened = db.session.scalar(
+        sa.select(sa.func.count(AuditEntry.id)).where(
+            AuditEntry.entity == "period", AuditEntry.entity_id == period.id, AuditEntry.action == "reopen"
+        )
+    )
+    period.status = PeriodStatus.CLOSED
+    period.closed_at = datetime.now(timezone.utc)
+    record(actor, "close", "period", period.id, club_id=club.id, summary=f"period {month} closed")
+    db.session.flush()
+    period_closed.send(period, actor=actor, reopened=bool(reopened))
+    db.session.flush()
+    return period
+
+
+def reopen_period(club: Club, month: str, reason: str, *, actor: User | None = None) -> Period:
+    """Reopen a closed month for corrections; the reason is mandatory and logged."""
+    period = get_period(club, month)
+    if period.is_open:
+        raise DomainError(f"Period {month} is already open.", field="period")
+    if not (reason or "").strip():
+        raise DomainError("Give a reason for reopening a closed period.", field="reason")
+    period.status = PeriodStatus.OPEN
+    period.closed_at = None
+    record(actor, "reopen", "period", period.id, club_id=club.id, summary=f"period {month} reopened",
+           reason=reason.strip())
+    db.session.flush()
+    return period

@@ -1,0 +1,4 @@
+"""Views of the ladder feature."""
+from flask import Blueprint
+
+bp = Blueprint("ladder", __name__)

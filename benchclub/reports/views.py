@@ -1,0 +1,4 @@
+"""Views of the reports feature."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)

@@ -1,0 +1,140 @@
+"""Jinja filters and globals: formatting and permission questions, never business rules."""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from flask import Flask
+from markupsafe import Markup
+
+from . import permissions
+
+
+def fmt_number(value: float | None, digits: int = 1) -> str:
+    """A number for people: thousands separators, fixed decimals, an em dash for nothing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "\u2014"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def kpi_value(value: float | None, kpi) -> str:
+    """A value with its KPI's unit, e.g. '97.5 %' or '340 ppm'."""
+    if value is None:
+        return "\u2014"
+    unit = getattr(kpi, "unit", "") or ""
+    short = {"% of order lines": "%", "% of material used": "%", "% of production time": "%",
+             "% of deliveries": "%", "% of scheduled hours": "%", "parts per million": "ppm"}.get(unit, unit)
+    return f"{fmt_number(value)} {short}".strip()
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "\u2014"
+    return f"{value:.{digits}f}%"
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "\u2014"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def month_label(month: str | None) -> str:
+    """'2025-03' -> 'March 2025'."""
+    if not month:
+        return ""
+    year, mon = month.split("-")
+    return f"{date(int(year), int(mon), 1):%B %Y}"
+
+
+def status_badge(status: str) -> Markup:
+    """A coloured badge for a status word (valid, expiring, overdue, open...)."""
+    colours = {
+        "valid": "success", "done": "success", "complete": "success", "closed": "secondary",
+        "open": "primary", "expiring": "warning", "partial": "warning", "due": "info",
+        "overdue": "danger", "expired": "danger", "missing": "danger", "nil return": "secondary",
+        "pending": "warning", "approved": "success", "rejected": "secondary", "promote": "success",
+        "hold": "secondary", "demote": "danger", "passed": "success", "follow-up": "warning",
+        "failed": "danger", "registered": "success", "waitlisted": "warning", "cancelled": "secondary",
+        "agreed": "success", "declined": "secondary", "planned": "primary", "held": "success",
+    }
+    colour = colours.get(str(status), "light text-dark")
+    return Markup('<span class="badge text-bg-{}">{}</span>').format(colour, status)
+
+
+def register(app: Flask) -> None:
+    """Register the filters and expose permission helpers to templates."""
+    app.add_template_filter(fmt_number, "num")
+    app.add_template_filter(kpi_value, "kpi_value")
+    app.add_template_filter(pct, "pct")
+    app.add_template_filter(fmt_date, "date")
+    app.add_template_filter(month_label, "month")
+    app.add_template_filter(status_badge, "badge")
+    app.jinja_env.globals.update(
+        is_member=permissions.is_member,
+        is_governor=permissions.is_governor,
+        is_admin=permissions.is_admin,
+        is_facilitator_of=permissions.is_facilitator_of,
+        can_manage_club=permissions.can_manage_club,
+        managed_club_ids=permissions.managed_club_ids,
+        nav_items=nav_items,
+        endpoint_exists=endpoint_exists,
+    )
+
+
+# The menu per role; an entry appears only once its endpoint exists.
+NAV: dict[str, list[tuple[str, str]]] = {
+    "member": [
+        ("Home", "dashboards.home"),
+        ("Monthly KPIs", "kpis.entry_index"),
+        ("Certificates", "certifications.index"),
+        ("Import", "kpis.import_upload"),
+        ("Benchmarks", "benchmarks.member_dashboard"),
+        ("Ladder", "ladder.member_stages"),
+        ("Workshops", "workshops.member_list"),
+        ("Governor access", "consents.index"),
+    ],
+    "governor": [
+        ("Home", "dashboards.home"),
+        ("Measurements", "kpis.governor_entry"),
+        ("Import", "kpis.import_upload"),
+        ("Tier dashboard", "ladder.dashboard"),
+        ("Benchmarks", "benchmarks.governor_view"),
+        ("Targets", "ladder.targets"),
+    ],
+    "facilitator": [
+        ("Home", "dashboards.home"),
+        ("Firms", "clubs.firms"),
+        ("Users", "clubs.users"),
+        ("Periods", "clubs.periods"),
+        ("Completeness", "kpis.completeness"),
+        ("KPIs", "clubs.kpis"),
+        ("Import", "kpis.import_upload"),
+        ("Certificates", "certifications.expiring"),
+        ("Benchmarks", "benchmarks.club_view"),
+        ("Comparators", "benchmarks.comparators"),
+        ("Workshops", "workshops.index"),
+        ("Reports", "reports.index"),
+        ("Audit log", "clubs.audit"),
+    ],
+}
+NAV["admin"] = [("Clubs", "clubs.clubs")] + NAV["facilitator"]
+
+
+def nav_items(user) -> list[tuple[str, str]]:
+    """Menu entries for the user's role whose endpoints are registered."""
+    from flask import current_app
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [(label, ep) for label, ep in NAV.get(user.role.value, []) if ep in current_app.view_functions]
+
+
+def endpoint_exists(endpoint: str) -> bool:
+    from flask import current_app
+
+    return endpoint in current_app.view_functions

@@ -1,0 +1,110 @@
+"""Shared fixtures: app, db, client, runner, login_as and a small standard world.
+
+The schema is built by running the Alembic migrations (not create_all), so every test run also
+proves that `flask db upgrade` works from empty on the database under test.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from benchclub import create_app
+from benchclub.extensions import db as _db
+from config import TestingConfig
+
+from . import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    # A file (not :memory:) so that the live server thread of the browser tests sees the same data.
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        UPLOAD_FOLDER = str(tmp_path_factory.mktemp("uploads"))
+
+    app = create_app(Config)
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+        yield app
+        _db.session.remove()
+
+
+def _drop_everything() -> None:
+    """Start from an empty database (a previous run may have left tables behind)."""
+    engine = _db.engine
+    inspector = sa.inspect(engine)
+    meta = sa.MetaData()
+    meta.reflect(bind=engine)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            for table in inspector.get_table_names():
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+        else:
+            meta.drop_all(conn)
+
+
+def _truncate_all() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if _db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture()
+def db(app):
+    """The database, emptied after each test."""
+    yield _db
+    _db.session.rollback()
+    _db.session.remove()
+    _truncate_all()
+
+
+@pytest.fixture()
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def world(db):
+    """The standard club of the access-matrix tests (see factories.build_world)."""
+    w = factories.build_world()
+    _db.session.commit()
+    return w
+
+
+@pytest.fixture()
+def login_as(client, world):
+    """login_as('member_a') logs the client in as one of the world's users (None = log out)."""
+
+    def _login(who: str | None):
+        client.post("/logout")
+        if who is None:
+            return client
+        user = world.users[who]
+        resp = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        assert resp.status_code == 302, f"login as {who} failed"
+        return client
+
+    return _login
