@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean browsers
+.PHONY: run test install lint bench clean browsers migration
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance/*.db
+
+# Regenerate the initial migration from the models (pre-release only: nothing is deployed yet).
+migration: install
+	rm -f migrations/versions/0001_initial_schema.py
+	tmp=$$(mktemp -d); DATABASE_URL=sqlite:///$$tmp/m.db $(FLASK) db migrate -m "initial schema" --rev-id 0001 >/dev/null && \
+	  mv migrations/versions/0001_initial_schema.py migrations/versions/0001_initial_schema.py 2>/dev/null; rm -rf $$tmp; ls migrations/versions

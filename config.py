@@ -57,7 +57,6 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests only
-    SERVER_NAME = "localhost"
 
 
 class ProductionConfig(Config):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5f54649cf12c
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 22:32:55.126536
+Create Date: 2026-11-23 22:35:53.515834
 
 """
 from alembic import op

@@ -1,0 +1,87 @@
+"""Benchmark statistics over plain numbers (DOMAIN §5): no database, no Flask.
+
+Percentiles are Hyndman-Fan type 7 (linear interpolation between order statistics), the same as
+numpy's default, Excel PERCENTILE.INC and PostgreSQL percentile_cont.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+QUANTILES: dict[str, float] = {"p10": 0.10, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p90": 0.90}
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Type-7 quantile of `values` at q in [0, 1]; values need not be sorted, must not be empty."""
+    if not values:
+        raise ValueError("percentile of no values")
+    if not 0.0 <= q <= 1.0:
+        raise ValueError(f"q must lie in [0, 1], not {q}")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    fraction = position - low
+    result = ordered[low] + (ordered[high] - ordered[low]) * fraction
+    # Guard against rounding pushing the result a hair outside its neighbours.
+    return min(max(result, ordered[low]), ordered[high])
+
+
+def mean(values: Sequence[float]) -> float:
+    if not values:
+        raise ValueError("mean of no values")
+    return math.fsum(values) / len(values)
+
+
+def summary(values: Sequence[float]) -> dict[str, float]:
+    """n, P10..P90 and mean of a non-empty sample."""
+    result = {name: percentile(values, q) for name, q in QUANTILES.items()}
+    result["mean"] = mean(values)
+    result["n"] = len(values)
+    return result
+
+
+def is_better(a: float, b: float, higher_is_better: bool) -> bool:
+    """True when value a is strictly better than value b for the KPI's direction."""
+    return a > b if higher_is_better else a < b
+
+
+def percentile_rank(own: float, peers: Sequence[float], higher_is_better: bool) -> int | None:
+    """'Better than X% of peers': share of the *other* peers worse than own, ties counting half.
+
+    `peers` are the other firms' values (own excluded). Rounded to the nearest whole per cent
+    (halves away from zero). None when there are no other peers.
+    """
+    if not peers:
+        return None
+    worse = sum(1 for v in peers if is_better(own, v, higher_is_better))
+    ties = sum(1 for v in peers if v == own)
+    share = (worse + 0.5 * ties) / len(peers) * 100
+    return int(math.floor(share + 0.5))
+
+
+def best_in_class_threshold(values: Sequence[float], higher_is_better: bool) -> float:
+    """The better quartile boundary: P75 when higher is better, P25 when lower is better."""
+    return percentile(values, 0.75 if higher_is_better else 0.25)
+
+
+def worse_quartile_threshold(values: Sequence[float], higher_is_better: bool) -> float:
+    """The worse quartile boundary: P25 when higher is better, P75 when lower is better."""
+    return percentile(values, 0.25 if higher_is_better else 0.75)
+
+
+def tail_gap(p10: float, p50: float, p90: float, higher_is_better: bool) -> tuple[float, float | None]:
+    """Distance from the median to the worse-side P10 boundary, in KPI units and as a share of the median.
+
+    P50 - P10 when higher is better, P90 - P50 when lower is better. The share is None for a zero median.
+    """
+    gap = (p50 - p10) if higher_is_better else (p90 - p50)
+    share = gap / abs(p50) if p50 else None
+    return gap, share
+
+
+def tail_share(values: Sequence[float], reference: float, higher_is_better: bool) -> float:
+    """Share (0..1) of values strictly worse than a reference (the international median by default)."""
+    if not values:
+        raise ValueError("tail share of no values")
+    return sum(1 for v in values if is_better(reference, v, higher_is_better)) / len(values)
