@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
 from ..audit import record
-from ..errors import DomainError, NotFoundError
+from ..errors import DomainError
 from ..events import period_closed
 from ..extensions import db
 from ..models import AuditEntry, Club, Period, PeriodStatus, User
@@ -35,20 +35,24 @@ def parse_month(text: str) -> str:
 
 
 def month_start(month: str) -> date:
+    """The first day of a 'YYYY-MM' month."""
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
 def next_month(month: str) -> str:
+    """The month after, e.g. '2025-12' -> '2026-01'."""
     y, m = int(month[:4]), int(month[5:7])
     return f"{y + (m == 12)}-{1 if m == 12 else m + 1:02d}"
 
 
 def previous_month(month: str) -> str:
+    """The month before, e.g. '2025-01' -> '2024-12'."""
     y, m = int(month[:4]), int(month[5:7])
     return f"{y - (m == 1)}-{12 if m == 1 else m - 1:02d}"
 
 
 def month_end(month: str) -> date:
+    """The last day of a 'YYYY-MM' month."""
     nxt = month_start(next_month(month))
     return date.fromordinal(nxt.toordinal() - 1)
 
@@ -59,10 +63,12 @@ def default_due_date(month: str) -> date:
 
 
 def find_period(club: Club, month: str) -> Period | None:
+    """The club's period for a month, or None (the month text is validated first)."""
     return db.session.scalar(sa.select(Period).where(Period.club_id == club.id, Period.month == parse_month(month)))
 
 
 def get_period(club: Club, month: str) -> Period:
+    """The club's period for a month, or PeriodNotOpenedError."""
     period = find_period(club, month)
     if period is None:
         raise PeriodNotOpenedError(f"Period {month} has not been opened in club {club.code}.", field="period")
@@ -83,6 +89,7 @@ def list_periods(club: Club) -> list[Period]:
 
 
 def latest_closed_period(club: Club) -> Period | None:
+    """The club's most recent closed period, or None."""
     return db.session.scalar(
         sa.select(Period).where(Period.club_id == club.id, Period.status == PeriodStatus.CLOSED)
         .order_by(Period.month.desc()).limit(1)
@@ -112,7 +119,7 @@ def close_period(club: Club, month: str, *, actor: User | None = None) -> Period
         )
     )
     period.status = PeriodStatus.CLOSED
-    period.closed_at = datetime.now(timezone.utc)
+    period.closed_at = datetime.now(UTC)
     record(actor, "close", "period", period.id, club_id=club.id, summary=f"period {month} closed")
     db.session.flush()
     period_closed.send(period, actor=actor, reopened=bool(reopened))

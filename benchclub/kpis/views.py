@@ -1,4 +1,161 @@
-"""Views of the kpis feature."""
-from flask import Blueprint
+"""Monthly KPI entry for members and governors, value history and the completeness matrix."""
+from __future__ import annotations
 
-bp = Blueprint("kpis", __name__)
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import permissions
+from ..audit import record
+from ..clubs.services import get_club
+from ..errors import DomainError
+from ..extensions import db
+from ..models import Firm, KpiValue, Period
+from ..permissions import Role, role_required
+from . import queries, services
+from .forms import EntryForm, read_inputs
+from .periods import list_periods, parse_month
+
+bp = Blueprint("kpis", __name__, url_prefix="/kpis")
+
+
+def _period_or_404(club, month: str) -> Period:
+    try:
+        month = parse_month(month)
+    except DomainError:
+        abort(404)
+    period = queries.get_period_by_month(club, month)
+    if period is None:
+        abort(404)
+    return period
+
+
+@bp.get("/")
+@role_required(Role.MEMBER)
+def entry_index():
+    """The member's months: due, overdue, done, each linking to its entry page."""
+    firm = current_user.firm
+    return render_template("kpis/index.html", firm=firm, months=queries.list_member_months(firm, date.today()),
+                           comparisons=queries.list_customer_comparisons(firm))
+
+
+def _render_entry(firm: Firm, period: Period, *, errors=None, entered=None, status: int = 200):
+    rows = queries.member_entry_rows(firm, period)
+    return render_template("kpis/entry.html", form=EntryForm(), firm=firm, period=period, rows=rows,
+                           errors=errors or {}, entered=entered), status
+
+
+@bp.get("/month/<month>")
+@role_required(Role.MEMBER)
+def entry(month: str):
+    """One month's entry page for the member's own firm."""
+    return _render_entry(current_user.firm, _period_or_404(current_user.firm.club, month))
+
+
+@bp.post("/month/<month>")
+@role_required(Role.MEMBER)
+def save_entry(month: str):
+    """Save the month's values; every rule broken is shown on its KPI's row and nothing is saved."""
+    firm = current_user.firm
+    period = _period_or_404(firm.club, month)
+    if not EntryForm().validate_on_submit():
+        abort(400)
+    inputs = read_inputs(request.form, [row.kpi for row in queries.member_entry_rows(firm, period)])
+    try:
+        services.submit_values(firm, period.month, inputs, actor=current_user)
+    except services.ValuesInvalidError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return _render_entry(firm, period, errors=exc.errors, entered={i.kpi_code: i for i in inputs}, status=422)
+    except DomainError as exc:  # closed period, conflict with another change
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("kpis.entry", month=period.month))
+    db.session.commit()
+    flash(f"Values for {period.month} saved.", "success")
+    return redirect(url_for("kpis.entry", month=period.month))
+
+
+@bp.get("/values/<int:value_id>/history")
+@login_required
+def value_history(value_id: int):
+    """Every change of one value: who, when, old, new, why."""
+    value = db.get_or_404(KpiValue, value_id)
+    if not permissions.can_view_value_history(current_user, value):
+        abort(404)  # do not confirm that someone else's value exists
+    return render_template("kpis/history.html", value=value, entries=queries.list_value_history(value))
+
+
+def _governor_selection(governor: Firm) -> tuple[list[Firm], Firm | None, list[Period], Period | None]:
+    suppliers = queries.list_linked_suppliers(governor)
+    supplier = next((s for s in suppliers if s.code == request.args.get("supplier")), None)
+    supplier = supplier or (suppliers[0] if suppliers else None)
+    periods = list_periods(supplier.club) if supplier else []
+    wanted = request.args.get("month")
+    period = next((p for p in periods if p.month == wanted), None) or next((p for p in periods if p.is_open), None)
+    return suppliers, supplier, periods, period or (periods[0] if periods else None)
+
+
+def _render_governor(errors=None, entered=None, status: int = 200):
+    suppliers, supplier, periods, period = _governor_selection(current_user.firm)
+    rows = queries.governor_entry_rows(current_user, supplier, period) if supplier and period else []
+    return render_template("kpis/governor_entry.html", form=EntryForm(), suppliers=suppliers, supplier=supplier,
+                           periods=periods, period=period, rows=rows, errors=errors or {}, entered=entered), status
+
+
+@bp.get("/measurements")
+@role_required(Role.GOVERNOR)
+def governor_entry():
+    """Choose a linked supplier and month, then enter this governor's own measurements."""
+    if not permissions.is_governor(current_user):
+        abort(403)
+    return _render_governor()
+
+
+@bp.post("/measurements")
+@role_required(Role.GOVERNOR)
+def save_measurements():
+    """Store the governor's measurements for one linked supplier and month."""
+    if not permissions.is_governor(current_user):
+        abort(403)
+    _suppliers, supplier, _periods, period = _governor_selection(current_user.firm)
+    if supplier is None or period is None or supplier.code != request.args.get("supplier"):
+        abort(404)
+    if not EntryForm().validate_on_submit():
+        abort(400)
+    inputs = read_inputs(request.form, [r.kpi for r in queries.governor_entry_rows(current_user, supplier, period)])
+    try:
+        services.submit_measurements(supplier, period.month, inputs, actor=current_user)
+    except services.ValuesInvalidError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return _render_governor(errors=exc.errors, entered={i.kpi_code: i for i in inputs}, status=422)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(f"Measurements of {supplier.name} for {period.month} saved.", "success")
+    return redirect(url_for("kpis.governor_entry", supplier=supplier.code, month=period.month))
+
+
+@bp.get("/completeness")
+@role_required(Role.FACILITATOR)
+def completeness():
+    """Firms x months: complete, partial, nil return or missing (an identified view, so audited)."""
+    club = current_user.club
+    if permissions.is_admin(current_user):
+        try:
+            club = get_club(request.args.get("club", "")) if request.args.get("club") else None
+        except DomainError:
+            abort(404)
+    matrix = queries.get_completeness(club) if club else None
+    if club is not None:
+        record(current_user, "view", "completeness", club.id, club_id=club.id, summary="completeness matrix")
+        db.session.commit()
+    clubs = queries.list_clubs(current_user) if permissions.is_admin(current_user) else []
+    return render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs)
+
+
+from . import import_views, panels  # noqa: E402,F401  (routes on bp; home-page panels)
