@@ -5,15 +5,29 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from .errors import DomainError
 from .extensions import db
 from .models import Club
 
 
 def database_is_empty() -> bool:
+    """True when no club exists yet (the demo only loads into an empty database)."""
     return db.session.scalar(sa.select(sa.func.count(Club.id))) == 0
 
 
+def reset_database() -> None:
+    """Drop every table, Alembic's version table included, and rebuild the schema from the migrations."""
+    from flask_migrate import upgrade
+
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+
+
 def register_cli(app: Flask) -> None:
+    """Attach `flask seed demo`."""
     @app.cli.group("seed")
     def seed_group() -> None:
         """Load demonstration data."""
@@ -23,7 +37,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database already has data.")
     def seed_demo(reset: bool, if_empty: bool) -> None:
         """Create the demo auto-components club; refuses a non-empty database without --reset."""
-        from .demo import DEMO_LOGINS, build_demo_club
+        from .demo import build_demo_club, format_logins
 
         if not database_is_empty():
             if if_empty:
@@ -31,12 +45,12 @@ def register_cli(app: Flask) -> None:
                 return
             if not reset:
                 raise click.ClickException("The database is not empty. Use --reset to wipe it and load the demo.")
-            db.session.remove()
-            db.drop_all()
-            db.create_all()
-        summary = build_demo_club()
+            reset_database()
+        try:
+            summary = build_demo_club()
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"The demo could not be built: {exc}") from exc
         db.session.commit()
         click.echo(summary)
-        click.echo("Demo logins (password for all: %s):" % DEMO_LOGINS["password"])
-        for role, email in DEMO_LOGINS["users"].items():
-            click.echo(f"  {role:<12} {email}")
+        click.echo(format_logins())
