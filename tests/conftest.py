@@ -9,6 +9,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import scoped_session, sessionmaker
 from flask_migrate import upgrade
 
 from benchclub import create_app
@@ -67,13 +68,55 @@ def _truncate_all() -> None:
                 conn.execute(table.delete())
 
 
+def _sqlite_savepoint_support(engine) -> None:
+    """pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_bc_savepoints", False):
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+    engine.dispose()
+    engine._bc_savepoints = True
+
+
+def _needs_committed_data(request) -> bool:
+    """Browser tests (another thread serves the pages) and tests marked committed_db really commit."""
+    return "live_server" in request.fixturenames or request.node.get_closest_marker("committed_db") is not None
+
+
 @pytest.fixture()
-def db(app):
-    """The database, emptied after each test."""
-    yield _db
-    _db.session.rollback()
-    _db.session.remove()
-    _truncate_all()
+def db(app, request):
+    """The database for one test.
+
+    By default the test runs inside a transaction that is rolled back afterwards: the session is bound
+    to one connection and every commit in the code under test only releases a SAVEPOINT. That keeps
+    the suite fast on PostgreSQL. Tests that need data other connections can see get real commits
+    and every table emptied afterwards.
+    """
+    if _needs_committed_data(request):
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        _truncate_all()
+        return
+    _sqlite_savepoint_support(_db.engine)
+    connection = _db.engine.connect()
+    outer = connection.begin()
+    original = _db.session
+    _db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    try:
+        yield _db
+    finally:
+        _db.session.remove()
+        _db.session = original
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture()
