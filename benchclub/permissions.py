@@ -14,7 +14,7 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import Club, Consent, Firm, FirmKind, Role, SupplyLink, User
+from .models import Club, Consent, Firm, FirmKind, KpiValue, Role, SupplyLink, User
 
 __all__ = ["Role"]
 
@@ -209,3 +209,158 @@ def managed_club_ids(user: User) -> list[int] | None:
     if user.is_authenticated and user.role == Role.FACILITATOR and user.club_id is not None:
         return [user.club_id]
     return []
+
+
+# --- benchmarks -------------------------------------------------------------------------------
+
+
+def consenting_supplier_ids(governor: Firm | None) -> set[int]:
+    """Linked suppliers whose consent to this governor is live now (DOMAIN §5 rule 7, §6)."""
+    if governor is None or not governor.is_governor:
+        return set()
+    query = (
+        sa.select(Consent.supplier_id)
+        .join(SupplyLink, sa.and_(SupplyLink.supplier_id == Consent.supplier_id,
+                                  SupplyLink.governor_id == Consent.governor_id))
+        .where(Consent.governor_id == governor.id, Consent.revoked_at.is_(None))
+    )
+    return set(db.session.scalars(query))
+
+
+def can_view_member_benchmarks(user: User) -> bool:
+    """A supplier's member sees anonymised benchmarks with its own position."""
+    return is_member(user) and user.firm.is_supplier
+
+
+def can_view_governor_benchmarks(user: User) -> bool:
+    """Governor staff see anonymised club benchmarks under rule 7 and their consenting suppliers."""
+    return is_governor(user)
+
+
+def can_download_benchmarks(user: User) -> bool:
+    """Members and governors may download exactly what their benchmark pages show them."""
+    return can_view_member_benchmarks(user) or can_view_governor_benchmarks(user)
+
+
+# --- club administration, certificates (issue 2: clubs, certifications) ----------------------
+
+
+def can_manage_firm(user: User, firm: Firm) -> bool:
+    """Edit a firm's details and links: the facilitator of its club, or the admin."""
+    return can_manage_club(user, firm.club_id)
+
+
+def can_manage_user(user: User, target: User) -> bool:
+    """Deactivate, reactivate or re-invite a user: its club's facilitator; only the admin manages admins."""
+    if target.role == Role.ADMIN:
+        return is_admin(user)
+    return can_manage_club(user, target.home_club_id)
+
+
+def can_manage_certificates(user: User, firm: Firm) -> bool:
+    """A supplier's own members add, edit and remove its certificates."""
+    return can_edit_own_values(user, firm) and firm.is_supplier
+
+
+# --- monthly KPI values (issue 2: kpis) --------------------------------------------------------
+
+
+def can_import_kpis(user: User) -> bool:
+    """CSV import: members (own firm), governors (own measurements), facilitators and the admin."""
+    return is_member(user) or is_governor(user) or is_admin(user) or (
+        user.is_authenticated and user.role == Role.FACILITATOR and user.club_id is not None
+    )
+
+
+def can_view_value_history(user: User, value: KpiValue) -> bool:
+    """A value's change history: the firm's members for its own reports, the measuring governor's
+    staff for its own measurements, the club's facilitator. Nobody else learns who changed what."""
+    if is_facilitator_of(user, value.firm.club_id):
+        return True
+    if value.source_firm_id == value.firm_id:
+        return is_member(user) and user.firm_id == value.firm_id
+    return is_governor(user) and user.firm_id == value.source_firm_id and link_between(user.firm, value.firm) is not None
+
+
+def scope_kpi_values(query: sa.Select, user: User) -> sa.Select:
+    """Restrict a select over KpiValue to identified values the user may export: a member its own
+    reports, a governor its own measurements of linked suppliers, a facilitator its club."""
+    if not user.is_authenticated:
+        return query.where(sa.false())
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.FACILITATOR:
+        return query.where(KpiValue.firm_id.in_(sa.select(Firm.id).where(Firm.club_id == user.club_id)))
+    if is_governor(user):
+        linked = sa.select(SupplyLink.supplier_id).where(SupplyLink.governor_id == user.firm_id)
+        return query.where(KpiValue.source_firm_id == user.firm_id, KpiValue.firm_id.in_(linked))
+    if is_member(user):
+        return query.where(KpiValue.firm_id == user.firm_id, KpiValue.source_firm_id == user.firm_id)
+    return query.where(sa.false())
+
+
+# --- workshops and notifications (DOMAIN §8) --------------------------------------------------
+
+
+def can_run_workshops(user: User, club: Club | int | None) -> bool:
+    """Suggestions (identified data), workshop planning, attendance, follow-up: the facilitator."""
+    return is_facilitator_of(user, club)
+
+
+def is_workshop_published(workshop: Any) -> bool:
+    """Members see a workshop (and its host's name) only once the host agreed, or if it has no host."""
+    return workshop.host_firm_id is None or workshop.host_status == "agreed"
+
+
+def can_view_workshop(user: User, workshop: Any) -> bool:
+    """The facilitator; members of the club once published; the host firm's members from the start."""
+    if is_facilitator_of(user, workshop.club_id):
+        return True
+    if not is_member(user) or user.firm.club_id != workshop.club_id:
+        return False
+    return workshop.host_firm_id == user.firm_id or is_workshop_published(workshop)
+
+
+def can_respond_as_host(user: User, workshop: Any) -> bool:
+    """Only the host firm's own members agree or decline to host."""
+    return is_member(user) and workshop.host_firm_id is not None and workshop.host_firm_id == user.firm_id
+
+
+def can_register_for_workshop(user: User, workshop: Any) -> bool:
+    """Members of another supplier of the club register their firm for a published workshop."""
+    return (is_member(user) and user.firm.club_id == workshop.club_id and user.firm_id != workshop.host_firm_id
+            and is_workshop_published(workshop))
+
+
+def can_edit_action(user: User, action: Any) -> bool:
+    """An improvement action: the facilitator of the firm's club, or the firm's own members."""
+    return is_facilitator_of(user, action.firm.club_id) or can_edit_own_values(user, action.firm)
+
+
+def can_read_notification(user: User, notification: Any) -> bool:
+    """A notification is private to the user it was written for."""
+    return user.is_authenticated and notification.user_id == user.id
+
+
+# --- ladder -----------------------------------------------------------------------------------
+
+
+def can_use_ladder_dashboard(user: User) -> bool:
+    """Governor staff run their own firm's ladder (tier dashboard, visits, targets, settings)."""
+    return is_governor(user)
+
+
+def can_view_supplier_scorecard(user: User, supplier: Firm) -> bool:
+    """The identified scorecard: only staff of a governor linked to the supplier (consent decides the KPIs)."""
+    return is_governor(user) and supplier.is_supplier and link_between(user.firm, supplier) is not None
+
+
+def can_decide_evaluation(user: User, evaluation: Any) -> bool:
+    """Approve or reject a recommendation: staff of the governor it was made for, while still linked."""
+    return (can_run_ladder(user, evaluation.governor)
+            and link_between(evaluation.governor, evaluation.supplier) is not None)
+
+
+def can_view_own_stages(user: User) -> bool:
+    """A supplier's members see their stage with each governor, history, checklist and visits."""
+    return is_member(user) and user.firm.is_supplier

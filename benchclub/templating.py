@@ -66,6 +66,17 @@ def status_badge(status: str) -> Markup:
     return Markup('<span class="badge text-bg-{}">{}</span>').format(colour, status)
 
 
+def plain_number(value: float | None) -> str:
+    """A number as typed into a form or a CSV, exact and without separators: '97.5', '100', '0.00001'."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    from decimal import Decimal
+
+    return format(Decimal(repr(float(value))), "f")
+
+
 def register(app: Flask) -> None:
     """Register the filters and expose permission helpers to templates."""
     app.add_template_filter(fmt_number, "num")
@@ -74,6 +85,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(month_label, "month")
     app.add_template_filter(status_badge, "badge")
+    app.add_template_filter(plain_number, "plain")
     app.jinja_env.globals.update(
         is_member=permissions.is_member,
         is_governor=permissions.is_governor,

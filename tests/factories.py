@@ -61,3 +61,56 @@ def build_world() -> World:
 
 ROLES = ["anonymous", "member_a", "member_b", "gov_consented", "gov_no_consent", "gov_unlinked",
          "facilitator", "other_facilitator", "admin"]
+
+
+# --- certificates (issue 2: certifications) ----------------------------------------------------
+
+
+def make_certificate(firm: Firm, standard: str = "ISO 9001", *, number: str = "Q-1001", body: str = "SGS",
+                     issued: date = date(2024, 1, 1), expires: date = date(2027, 1, 1)):
+    """A certificate of a supplier firm, recorded through the service (so it is audited)."""
+    from benchclub.certifications.services import CertificateInput, add_certificate
+
+    return add_certificate(firm, CertificateInput(standard, number, body, issued, expires), actor=None)
+
+
+def certificate_of(world: World):
+    """Firm A's first certificate, created (and committed) on first use; for access-matrix URLs."""
+    import sqlalchemy as sa
+
+    from benchclub.models import Certificate
+
+    cert = db.session.scalar(sa.select(Certificate).where(Certificate.firm_id == world.firms["A"].id))
+    if cert is None:
+        cert = make_certificate(world.firms["A"])
+        db.session.commit()
+    return cert
+
+
+# --- monthly KPI values (issue 2: kpis) --------------------------------------------------------
+
+
+def add_value(world: World, firm: str, kpi_code: str, month: str, value: float | None, *,
+              source: str | None = None, comment: str = "", club: Club | None = None):
+    """Store one KPI value through the service (audited); value None is a nil return. `firm` and
+    `source` are world firm keys ('A', 'G1'); no source means self-reported. Not committed."""
+    import sqlalchemy as sa
+
+    from benchclub.kpis.services import upsert_value
+    from benchclub.kpis.validation import check_value
+    from benchclub.models import KpiDefinition
+
+    target = world.firms[firm]
+    kpi = db.session.scalar(sa.select(KpiDefinition).where(KpiDefinition.club_id == target.club_id,
+                                                           KpiDefinition.code == kpi_code))
+    period = db.session.scalar(sa.select(Period).where(Period.club_id == target.club_id, Period.month == month))
+    checked = check_value(kpi, value, is_nil=value is None, comment=comment or "test value")
+    return upsert_value(target, kpi, period, world.firms[source or firm], checked, actor=None)
+
+
+def kpi_value_of(world: World, *, source: str | None = None):
+    """Firm A's otd_pct for 2025-01 (self-reported, or measured by `source`), created and committed on
+    first use; for access-matrix URLs."""
+    value = add_value(world, "A", "otd_pct", "2025-01", 95.0, source=source)
+    db.session.commit()
+    return value
