@@ -41,7 +41,10 @@ clean:
 	rm -rf $(VENV) instance/*.db
 
 # Regenerate the initial migration from the models (pre-release only: nothing is deployed yet).
+# The old file is kept aside and restored if generation fails.
 migration: install
-	rm -f migrations/versions/0001_initial_schema.py
-	tmp=$$(mktemp -d); DATABASE_URL=sqlite:///$$tmp/m.db $(FLASK) db migrate -m "initial schema" --rev-id 0001 >/dev/null && \
-	  mv migrations/versions/0001_initial_schema.py migrations/versions/0001_initial_schema.py 2>/dev/null; rm -rf $$tmp; ls migrations/versions
+	@tmp=$$(mktemp -d); mv migrations/versions/0001_initial_schema.py $$tmp/; \
+	if DATABASE_URL=sqlite:///$$tmp/m.db $(FLASK) db migrate -m "initial schema" --rev-id 0001 >$$tmp/log 2>&1; then \
+	  echo "regenerated migrations/versions/0001_initial_schema.py"; \
+	else cat $$tmp/log; mv $$tmp/0001_initial_schema.py migrations/versions/; echo "migration NOT regenerated"; exit 1; fi; \
+	rm -rf $$tmp

@@ -32,10 +32,13 @@ class Recommendation(str, enum.Enum):
 
 
 class DecisionStatus(str, enum.Enum):
+    """Where a recommendation stands; a hold is recorded as NOTED because there is nothing to decide."""
+
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"
+    NOTED = "noted"
 
 
 class VisitorRole(str, enum.Enum):
@@ -112,6 +115,7 @@ class LadderEvaluation(db.Model):
     recommendation: Mapped[Recommendation] = mapped_column(sa.Enum(Recommendation, native_enum=False, length=16))
     target_stage: Mapped[int] = mapped_column()
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")  # the engine's one-line explanation
     status: Mapped[DecisionStatus] = mapped_column(
         sa.Enum(DecisionStatus, native_enum=False, length=16), default=DecisionStatus.PENDING
     )

@@ -1,0 +1,66 @@
+"""Pure chart builders for the ladder pages: data in, a Plotly figure dict out (no database)."""
+from __future__ import annotations
+
+from typing import Any
+
+STAGE_COLOURS = {1: "#adb5bd", 2: "#6ea8fe", 3: "#3d8bfd", 4: "#198754"}
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12}
+
+
+def _layout(title: str, **extra: Any) -> dict[str, Any]:
+    layout = {"title": {"text": title, "x": 0, "y": 0.98, "yanchor": "top", "font": {"size": 14}}, "font": FONT,
+              "margin": {"l": 48, "r": 16, "t": 64, "b": 56}, "plot_bgcolor": "#fff", "paper_bgcolor": "#fff",
+              "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"}}
+    layout.update(extra)
+    return layout
+
+
+def stages_over_time(months: list[str], counts: dict[int, list[int]], names: dict[int, str]) -> dict[str, Any]:
+    """Stacked bars: suppliers per stage, month by month."""
+    data = [{"type": "bar", "name": f"{n} {names[n]}", "x": months, "y": counts[n],
+             "marker": {"color": STAGE_COLOURS.get(n, "#6c757d")},
+             "hovertemplate": "%{x}: %{y} suppliers<extra>" + f"{n} {names[n]}" + "</extra>"}
+            for n in sorted(counts)]
+    yaxis: dict[str, Any] = {"title": {"text": "suppliers"}, "rangemode": "tozero"}
+    if sum(c[-1] for c in counts.values()) < 10:
+        yaxis["dtick"] = 1
+    return {"data": data, "layout": _layout("Suppliers per stage, month by month", barmode="stack", yaxis=yaxis,
+                                            xaxis={"type": "category", "tickangle": -45})}
+
+
+def movements_sankey(matrix: list[list[int]], names: dict[int, str], start: str, end: str) -> dict[str, Any]:
+    """Sankey of stage movements between two months (each link: suppliers moving from one stage to another)."""
+    top = len(matrix)
+    labels = [f"{n} {names.get(n, '')} ({start})" for n in range(1, top + 1)] + \
+             [f"{n} {names.get(n, '')} ({end})" for n in range(1, top + 1)]
+    source, target, value = [], [], []
+    for i in range(top):
+        for j in range(top):
+            if matrix[i][j]:
+                source.append(i)
+                target.append(top + j)
+                value.append(matrix[i][j])
+    colours = [STAGE_COLOURS.get(n, "#6c757d") for n in range(1, top + 1)] * 2
+    data = [{"type": "sankey", "arrangement": "snap",
+             "node": {"label": labels, "color": colours, "pad": 14, "thickness": 14},
+             "link": {"source": source, "target": target, "value": value, "color": "rgba(61,139,253,0.25)"}}]
+    return {"data": data, "layout": _layout(f"Stage movements {start} to {end}")}
+
+
+def kpi_trend(name: str, unit: str, months: list[str], own: list[float | None] | None,
+              measured: list[float | None] | None, target: float | None) -> dict[str, Any]:
+    """A KPI month by month: self-reported against governor-measured, with the governor's target."""
+    data = []
+    own = own if own and any(v is not None for v in own) else None
+    measured = measured if measured and any(v is not None for v in measured) else None
+    if own is not None:
+        data.append({"type": "scatter", "mode": "lines+markers", "name": "Self-reported", "x": months, "y": own,
+                     "line": {"color": "#0d6efd"}, "connectgaps": False})
+    if measured is not None:
+        data.append({"type": "scatter", "mode": "lines+markers", "name": "Measured by you", "x": months,
+                     "y": measured, "line": {"color": "#fd7e14", "dash": "dot"}, "connectgaps": False})
+    if target is not None:
+        data.append({"type": "scatter", "mode": "lines", "name": "Target", "x": [months[0], months[-1]],
+                     "y": [target, target], "line": {"color": "#198754", "dash": "dash"}})
+    return {"data": data, "layout": _layout(name, yaxis={"title": {"text": unit}},
+                                            xaxis={"type": "category", "tickangle": -45, "nticks": 12})}

@@ -1,0 +1,214 @@
+"""Running the ladder: load a governor's evidence in a few queries, apply the rules, store recommendations.
+
+Evaluation runs for every governor of a club when a period closes (subscriber below) and on demand.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from ..audit import record
+from ..errors import DomainError
+from ..events import period_closed
+from ..extensions import db
+from ..models import (
+    ActionStatus,
+    Certificate,
+    DecisionStatus,
+    Firm,
+    FirmKind,
+    ImprovementAction,
+    KpiDefinition,
+    KpiValue,
+    LadderEvaluation,
+    Period,
+    PeriodStatus,
+    Recommendation,
+    StageChange,
+    SupplyLink,
+    User,
+    Visit,
+    Workshop,
+    WorkshopRegistration,
+)
+from . import services
+from .rules import (
+    Assessment,
+    CertificateFact,
+    LadderRules,
+    StageFact,
+    SupplierFacts,
+    VisitFact,
+    evaluate,
+    shift_month,
+)
+
+
+@dataclass
+class SupplierAssessment:
+    """A supplier, its link to the governor and the engine's assessment."""
+
+    supplier: Firm
+    link: SupplyLink
+    assessment: Assessment
+
+
+def closed_months(club_id: int, up_to: str | None = None) -> list[str]:
+    """The club's closed periods, oldest first (optionally up to a month)."""
+    query = sa.select(Period.month).where(Period.club_id == club_id, Period.status == PeriodStatus.CLOSED)
+    if up_to:
+        query = query.where(Period.month <= up_to)
+    return list(db.session.scalars(query.order_by(Period.month)))
+
+
+def _window_months(ladder: LadderRules) -> int:
+    """How far back the evidence must reach (the longest window of any criterion)."""
+    return max([int(c.params.get("months", 1)) for c in ladder.criteria] + [3])
+
+
+def load_facts(governor: Firm, links: list[SupplyLink], ladder: LadderRules, period: str) -> dict[int, SupplierFacts]:
+    """Every supplier's facts for the rules engine, loaded in one query per kind of evidence."""
+    ids = [link.supplier_id for link in links]
+    months = closed_months(governor.club_id, period)
+    preferred = _governor_measurable(governor.club_id)
+    facts = {link.supplier_id: SupplierFacts(
+        closed_months=months, self_values={}, governor_values={}, certificates=[], visits=[], stage_history=[],
+        actions_completed=[], workshops_attended=[], linked_month=link.created_at.strftime("%Y-%m"),
+        governor_preferred=preferred) for link in links}
+    if not ids:
+        return facts
+    _load_values(governor, ids, months[-_window_months(ladder):], ladder, facts)
+    for c in db.session.scalars(sa.select(Certificate).where(Certificate.firm_id.in_(ids))):
+        facts[c.firm_id].certificates.append(CertificateFact(c.standard, c.issued_on, c.expires_on))
+    for v in db.session.scalars(sa.select(Visit).where(Visit.governor_id == governor.id, Visit.supplier_id.in_(ids))):
+        facts[v.supplier_id].visits.append(VisitFact(v.visited_on, v.visitor_role.value, v.outcome.value))
+    for h in db.session.scalars(sa.select(StageChange).where(StageChange.governor_id == governor.id,
+                                                             StageChange.supplier_id.in_(ids))
+                                .order_by(StageChange.effective_month, StageChange.id)):
+        facts[h.supplier_id].stage_history.append(StageFact(h.stage, h.effective_month))
+    done = sa.select(ImprovementAction.firm_id, ImprovementAction.completed_on).where(
+        ImprovementAction.firm_id.in_(ids), ImprovementAction.status == ActionStatus.DONE,
+        ImprovementAction.completed_on.is_not(None))
+    for firm_id, completed_on in db.session.execute(done):
+        facts[firm_id].actions_completed.append(completed_on)
+    attended = sa.select(WorkshopRegistration.firm_id, Workshop.held_on).join(Workshop).where(
+        WorkshopRegistration.firm_id.in_(ids), WorkshopRegistration.attended.is_(True))
+    for firm_id, held_on in db.session.execute(attended):
+        facts[firm_id].workshops_attended.append(held_on)
+    return facts
+
+
+def _governor_measurable(club_id: int) -> frozenset[str]:
+    codes = db.session.scalars(sa.select(KpiDefinition.code).where(KpiDefinition.club_id == club_id,
+                                                                   KpiDefinition.governor_measurable.is_(True)))
+    return frozenset(codes)
+
+
+def _load_values(governor: Firm, ids: list[int], months: list[str], ladder: LadderRules,
+                 facts: dict[int, SupplierFacts]) -> None:
+    """Self-reported values and this governor's measurements of the KPIs the ladder reads."""
+    codes = {c.params["kpi_code"] for c in ladder.criteria if c.kind == "kpi_threshold"}
+    if not codes or not months:
+        return
+    query = (
+        sa.select(KpiValue.firm_id, KpiValue.source_firm_id, KpiValue.value, KpiDefinition.code, Period.month)
+        .join(KpiDefinition, KpiDefinition.id == KpiValue.kpi_id)
+        .join(Period, Period.id == KpiValue.period_id)
+        .where(KpiValue.firm_id.in_(ids), KpiDefinition.code.in_(codes), Period.club_id == governor.club_id,
+               Period.month.in_(months),
+               sa.or_(KpiValue.source_firm_id == KpiValue.firm_id, KpiValue.source_firm_id == governor.id))
+    )
+    for firm_id, source_id, value, code, month in db.session.execute(query):
+        target = facts[firm_id].self_values if source_id == firm_id else facts[firm_id].governor_values
+        target[(code, month)] = value  # type: ignore[index]
+
+
+def kpi_wording(club_id: int) -> tuple[dict[str, str], dict[str, str]]:
+    """KPI code -> name and code -> short unit ('ppm', '%'), to word the criteria."""
+    rows = db.session.execute(sa.select(KpiDefinition.code, KpiDefinition.name, KpiDefinition.unit)
+                              .where(KpiDefinition.club_id == club_id)).all()
+    short = {"parts per million": "ppm"}
+    return ({code: name for code, name, _ in rows},
+            {code: "%" if unit.startswith("%") else short.get(unit, unit) for code, _, unit in rows})
+
+
+def list_links(governor: Firm) -> list[SupplyLink]:
+    """The governor's supply links to active suppliers, by supplier name."""
+    return list(db.session.scalars(
+        sa.select(SupplyLink).join(Firm, Firm.id == SupplyLink.supplier_id)
+        .options(contains_eager(SupplyLink.supplier))
+        .where(SupplyLink.governor_id == governor.id, Firm.active.is_(True)).order_by(Firm.name)
+    ))
+
+
+def assess_suppliers(governor: Firm, period: str, *, links: list[SupplyLink] | None = None,
+                     actor: User | None = None) -> list[SupplierAssessment]:
+    """Run the rules for the governor's suppliers in a period without storing anything."""
+    ladder = services.ensure_default_ladder(governor, actor=actor)
+    rules = services.ladder_rules(ladder)
+    links = list_links(governor) if links is None else links
+    facts = load_facts(governor, links, rules, period)
+    labels, units = kpi_wording(governor.club_id)
+    return [SupplierAssessment(link.supplier, link, evaluate(rules, facts[link.supplier_id], period, labels, units))
+            for link in links]
+
+
+def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None) -> list[LadderEvaluation]:
+    """Evaluate every supplier of a governor for a closed period and store the recommendations.
+
+    A promotion or demotion waits for the governor's decision; a hold is recorded as noted. A new
+    evaluation supersedes the pair's older pending recommendations.
+    """
+    if period not in closed_months(governor.club_id, period):
+        raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.", field="period")
+    ladder = services.ensure_default_ladder(governor, actor=actor)
+    results = assess_suppliers(governor, period, actor=actor)
+    pending = defaultdict(list)
+    for ev in db.session.scalars(sa.select(LadderEvaluation).where(LadderEvaluation.governor_id == governor.id,
+                                                                   LadderEvaluation.status == DecisionStatus.PENDING)):
+        pending[ev.supplier_id].append(ev)
+    stored = [_store(governor, ladder.id, r, period, pending[r.supplier.id]) for r in results]
+    db.session.flush()
+    record(actor, "evaluate", "ladder", ladder.id, club_id=governor.club_id,
+           summary=f"{governor.code} ladder v{ladder.version} evaluated for {period}: "
+                   f"{sum(1 for e in stored if e.status == DecisionStatus.PENDING)} recommendations pending")
+    return stored
+
+
+def _store(governor: Firm, ladder_id: int, result: SupplierAssessment, period: str,
+           older: list[LadderEvaluation]) -> LadderEvaluation:
+    a = result.assessment
+    decision = DecisionStatus.NOTED if a.recommendation == "hold" else DecisionStatus.PENDING
+    if any(ev.period_month > period for ev in older):
+        decision = DecisionStatus.SUPERSEDED  # a later period's recommendation already waits
+    else:
+        for ev in older:
+            ev.status = DecisionStatus.SUPERSEDED
+    evaluation = LadderEvaluation(
+        governor_id=governor.id, supplier_id=result.supplier.id, ladder_id=ladder_id, period_month=period,
+        current_stage=a.current_stage, recommendation=Recommendation(a.recommendation),
+        target_stage=a.target_stage, criteria=a.criteria_dicts(), status=decision, reason=a.reason,
+    )
+    db.session.add(evaluation)
+    return evaluation
+
+
+def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> int:
+    """Evaluate every governor of a club for a period; returns how many evaluations were stored."""
+    governors = db.session.scalars(sa.select(Firm).where(Firm.club_id == club_id, Firm.kind == FirmKind.GOVERNOR,
+                                                         Firm.active.is_(True)))
+    return sum(len(evaluate_governor(g, period, actor=actor)) for g in governors)
+
+
+@period_closed.connect
+def _on_period_closed(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:
+    """Closing a period runs every governor's ladder for it (DOMAIN §4, §7)."""
+    evaluate_club(period.club_id, period.month, actor=actor)
+
+
+def months_back(period: str, n: int) -> list[str]:
+    """The n calendar months ending with `period`, oldest first."""
+    return [shift_month(period, -i) for i in range(n - 1, -1, -1)]
