@@ -60,6 +60,7 @@ def _kpi_from_spec(club: Club, spec: dict[str, Any], position: int) -> KpiDefini
 
 
 def get_club(code: str) -> Club:
+    """The club with that code, or a NotFoundError naming it."""
     club = db.session.scalar(sa.select(Club).where(Club.code == code))
     if club is None:
         raise NotFoundError(f"There is no club with code {code}.")
@@ -67,6 +68,7 @@ def get_club(code: str) -> Club:
 
 
 def get_firm(code: str, club: Club | None = None) -> Firm:
+    """The firm with that code (optionally only within one club), or a NotFoundError."""
     query = sa.select(Firm).where(Firm.code == code)
     if club is not None:
         query = query.where(Firm.club_id == club.id)
@@ -118,7 +120,13 @@ def update_firm(firm: Firm, *, name: str, country: str, sector: str, employees: 
     changes = {"name": name.strip(), "country": country.strip().upper(), "sector": sector.strip(),
                "employees": employees, "active": active}
     if not re.fullmatch(r"[A-Z]{2}", changes["country"]):
-        raise DomainError("Country must be a two-letter ISO code.", field="country")
+        raise DomainError(f"Country must be a two-letter ISO code, not '{changes['country']}'.", field="country")
+    if not changes["name"]:
+        raise DomainError("A firm needs a name.", field="name")
+    if not changes["sector"]:
+        raise DomainError("A firm needs a sector.", field="sector")
+    if employees is not None and employees < 0:
+        raise DomainError("Employees cannot be negative.", field="employees")
     for attr, new in changes.items():
         old = getattr(firm, attr)
         if old != new:
@@ -156,33 +164,70 @@ def link_supplier(governor: Firm, supplier: Firm, tier: int, *, actor: User | No
     return link
 
 
-def save_kpi_definition(club: Club, data: dict[str, Any], *, kpi: KpiDefinition | None = None,
-                        actor: User | None = None) -> KpiDefinition:
-    """Add a KPI to a club's catalogue or edit one; ranges must nest (hard contains soft)."""
-    code = (data.get("code") or (kpi.code if kpi else "")).strip()
-    if kpi is None:
-        if not KPI_CODE_RE.match(code):
-            raise DomainError("A KPI code is 2-40 lower-case letters, digits or '_' and starts with a letter.",
-                              field="code")
-        if db.session.scalar(sa.select(KpiDefinition.id).where(KpiDefinition.club_id == club.id,
-                                                               KpiDefinition.code == code)):
-            raise DomainError(f"KPI {code} already exists in this club.", field="code")
-    numbers = {k: data[k] for k in ("hard_min", "hard_max", "soft_min", "soft_max")}
-    for key, value in numbers.items():
-        if value is None or not math.isfinite(float(value)):
+def _check_new_kpi_code(club: Club, code: str) -> None:
+    if not KPI_CODE_RE.match(code):
+        raise DomainError("A KPI code is 2-40 lower-case letters, digits or '_' and starts with a letter.",
+                          field="code")
+    if db.session.scalar(sa.select(KpiDefinition.id).where(KpiDefinition.club_id == club.id,
+                                                           KpiDefinition.code == code)):
+        raise DomainError(f"KPI {code} already exists in this club.", field="code")
+
+
+def _check_ranges(data: dict[str, Any]) -> dict[str, float]:
+    numbers: dict[str, float] = {}
+    for key in ("hard_min", "hard_max", "soft_min", "soft_max"):
+        value = data.get(key)
+        try:
+            numbers[key] = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise DomainError(f"{key.replace('_', ' ')} must be a number.", field=key) from None
+        if not math.isfinite(numbers[key]):
             raise DomainError(f"{key.replace('_', ' ')} must be a finite number.", field=key)
     if not numbers["hard_min"] < numbers["hard_max"]:
         raise DomainError("The hard minimum must be below the hard maximum.", field="hard_max")
     if not (numbers["hard_min"] <= numbers["soft_min"] <= numbers["soft_max"] <= numbers["hard_max"]):
         raise DomainError("The soft range must lie inside the hard range.", field="soft_min")
+    return numbers
+
+
+def _bin_edges(data: dict[str, Any], numbers: dict[str, float]) -> list[float]:
     edges = sorted(set(float(e) for e in data.get("bin_edges") or []))
     if not edges:
         step = (numbers["soft_max"] - numbers["soft_min"]) / 8 or 1
         edges = [numbers["hard_min"]] + [numbers["soft_min"] + step * i for i in range(1, 8)] + [numbers["hard_max"]]
         edges = sorted(set(edges))
-    fields = dict(name=data["name"].strip(), unit=data["unit"].strip(), direction=Direction(data["direction"]),
-                  definition=(data.get("definition") or "").strip(), governor_measurable=bool(data.get("governor_measurable")),
-                  bin_edges=edges, **{k: float(v) for k, v in numbers.items()})
+    return edges
+
+
+def _kpi_fields(data: dict[str, Any], kpi: KpiDefinition | None) -> dict[str, Any]:
+    """Check and normalise the editable fields of a KPI definition."""
+    name, unit = (data.get("name") or "").strip(), (data.get("unit") or "").strip()
+    if not name:
+        raise DomainError("A KPI needs a name.", field="name")
+    if not unit:
+        raise DomainError("A KPI needs a unit.", field="unit")
+    try:
+        direction = Direction(data.get("direction"))
+    except ValueError:
+        raise DomainError("Direction must be 'higher' or 'lower'.", field="direction") from None
+    numbers = _check_ranges(data)
+    active = bool(data["active"]) if "active" in data else (kpi.active if kpi else True)
+    return dict(name=name, unit=unit, direction=direction, definition=(data.get("definition") or "").strip(),
+                governor_measurable=bool(data.get("governor_measurable")), bin_edges=_bin_edges(data, numbers),
+                active=active, **numbers)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
+def save_kpi_definition(club: Club, data: dict[str, Any], *, kpi: KpiDefinition | None = None,
+                        actor: User | None = None) -> KpiDefinition:
+    """Add a KPI to a club's catalogue or edit one; ranges must nest (hard contains soft)."""
+    code = (data.get("code") or (kpi.code if kpi else "")).strip()
+    if kpi is None:
+        _check_new_kpi_code(club, code)
+    fields = _kpi_fields(data, kpi)
     if kpi is None:
         position = db.session.scalar(sa.select(sa.func.count(KpiDefinition.id)).where(KpiDefinition.club_id == club.id))
         kpi = KpiDefinition(club_id=club.id, code=code, position=position or 0, **fields)
@@ -194,7 +239,7 @@ def save_kpi_definition(club: Club, data: dict[str, Any], *, kpi: KpiDefinition 
             old = getattr(kpi, attr)
             if old != new:
                 record(actor, "update", "kpi_definition", kpi.id, club_id=club.id, summary=f"{kpi.code}.{attr}",
-                       old=old.value if hasattr(old, "value") else old, new=new.value if hasattr(new, "value") else new)
+                       old=_plain(old), new=_plain(new))
                 setattr(kpi, attr, new)
     db.session.flush()
     return kpi

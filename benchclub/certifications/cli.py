@@ -1,0 +1,25 @@
+"""`flask certs import PATH`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from ..clubs.cli import read_file, run_in_transaction
+from .imports import import_certificates
+
+certs_cli = AppGroup("certs", help="Import firms' certificates.")
+
+
+@certs_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_certs_command(path: str) -> None:
+    """Import certificates from a CSV file: firm,standard,number,body,issued,expires (ISO dates)."""
+    data = read_file(path)
+    certs = run_in_transaction(lambda: import_certificates(data))
+    click.echo(f"Imported {len(certs)} certificate(s).")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the certificate commands to `flask`."""
+    app.cli.add_command(certs_cli)

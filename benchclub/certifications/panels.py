@@ -1,0 +1,34 @@
+"""Home-page cards: a member's certificates that need renewing; the facilitator's expiry count."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..dashboards.panels import Panel, home_panel
+from ..models import CertificateStatus, Role, User
+from ..permissions import can_manage_certificates, can_manage_club
+from .services import count_expiring, list_certificates, list_expiring
+
+
+@home_panel
+def member_certificates_panel(user: User) -> Panel | None:
+    """Member: which of the firm's certificates are expiring or expired (or that none are recorded)."""
+    if not user.is_authenticated or user.role != Role.MEMBER or user.firm is None:
+        return None
+    if not can_manage_certificates(user, user.firm):
+        return None
+    today = date.today()
+    certs = list_certificates(user.firm)
+    attention = [(c, c.status_on(today)) for c in certs
+                 if c.status_on(today) in (CertificateStatus.EXPIRING, CertificateStatus.EXPIRED)]
+    return Panel("certifications/panel_member.html", {"total": len(certs), "attention": attention}, order=40)
+
+
+@home_panel
+def facilitator_certificates_panel(user: User) -> Panel | None:
+    """Facilitator: how many of the club's certificates expire within 90 days, and how many expired."""
+    if not user.is_authenticated or user.role != Role.FACILITATOR or not can_manage_club(user, user.club_id):
+        return None
+    today = date.today()
+    expiring = count_expiring(user.club_id, today)
+    expired = sum(1 for c in list_expiring(user.club, today) if c.status_on(today) == CertificateStatus.EXPIRED)
+    return Panel("certifications/panel_facilitator.html", {"expiring": expiring, "expired": expired}, order=40)

@@ -1,0 +1,136 @@
+"""`flask clubs|firms|links|periods ...`: thin commands over the club services."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from ..errors import DomainError
+from ..extensions import db
+from ..kpis import periods as period_service
+from . import imports, queries, services
+from .csvimport import ImportRejectedError
+
+clubs_cli = AppGroup("clubs", help="Create benchmarking clubs.")
+firms_cli = AppGroup("firms", help="Import and list firms.")
+links_cli = AppGroup("links", help="Import governor-supplier links.")
+periods_cli = AppGroup("periods", help="Open, close and reopen a club's monthly periods.")
+
+
+def run_in_transaction(action: Callable[[], Any]) -> Any:
+    """Run one service call, commit on success; roll back and exit non-zero on a domain error."""
+    try:
+        result = action()
+    except ImportRejectedError as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(str(exc)) from None
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    return result
+
+
+def read_file(path: str) -> bytes:
+    """The raw bytes of an import file (decoding is the importer's job, so bad encodings are reported)."""
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+@clubs_cli.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="The club's full name.")
+def create_club_command(code: str, name: str) -> None:
+    """Create a club with the default KPI catalogue."""
+    club = run_in_transaction(lambda: services.create_club(code, name))
+    click.echo(f"Created club {club.code} ({club.name}).")
+
+
+@firms_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_firms_command(path: str) -> None:
+    """Import firms from a CSV file: club,code,name,kind,country,sector,employees."""
+    data = read_file(path)
+    firms = run_in_transaction(lambda: imports.import_firms(data))
+    click.echo(f"Imported {len(firms)} firm(s).")
+
+
+@firms_cli.command("list")
+@click.option("--club", "club_code", default=None, help="Only this club's firms.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def list_firms_command(club_code: str | None, as_json: bool) -> None:
+    """List firms, optionally of one club."""
+    try:
+        club = services.get_club(club_code) if club_code else None
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    firms = queries.list_all_firms(club)
+    if as_json:
+        click.echo(json.dumps([queries.firm_as_dict(f) for f in firms], indent=2))
+        return
+    for firm in firms:
+        click.echo(f"{firm.club.code:<8} {firm.code:<16} {firm.kind.value:<9} {firm.country} {firm.name}")
+    if not firms:
+        click.echo("No firms.")
+
+
+@links_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_links_command(path: str) -> None:
+    """Import supply links from a CSV file: governor,supplier,tier."""
+    data = read_file(path)
+    links = run_in_transaction(lambda: imports.import_links(data))
+    click.echo(f"Imported {len(links)} link(s).")
+
+
+def _club(code: str):
+    try:
+        return services.get_club(code)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@periods_cli.command("open")
+@click.argument("month")
+@click.option("--club", "club_code", required=True)
+@click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Due date (default: the 15th of the next month).")
+def open_period_command(month: str, club_code: str, due) -> None:
+    """Open a month for entry."""
+    club = _club(club_code)
+    due_on: date | None = due.date() if due else None
+    period = run_in_transaction(lambda: period_service.open_period(club, month, due_on=due_on))
+    click.echo(f"Opened {period.month} in {club.code}; due {period.due_on.isoformat()}.")
+
+
+@periods_cli.command("close")
+@click.argument("month")
+@click.option("--club", "club_code", required=True)
+def close_period_command(month: str, club_code: str) -> None:
+    """Close a month: freeze its values and publish its benchmarks."""
+    club = _club(club_code)
+    period = run_in_transaction(lambda: period_service.close_period(club, month))
+    click.echo(f"Closed {period.month} in {club.code}.")
+
+
+@periods_cli.command("reopen")
+@click.argument("month")
+@click.option("--club", "club_code", required=True)
+@click.option("--reason", required=True, help="Why the period is reopened (logged).")
+def reopen_period_command(month: str, club_code: str, reason: str) -> None:
+    """Reopen a closed month for corrections, with a reason."""
+    club = _club(club_code)
+    period = run_in_transaction(lambda: period_service.reopen_period(club, month, reason))
+    click.echo(f"Reopened {period.month} in {club.code}.")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the club commands to `flask`."""
+    for group in (clubs_cli, firms_cli, links_cli, periods_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,33 @@
+"""Which club a facilitator page works on: the facilitator's own, or the one the admin picked."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Club, Role
+from ..permissions import can_manage_club, is_admin
+from .queries import list_clubs
+
+
+def current_club() -> Club | None:
+    """The managed club for this request; None when the admin has not chosen one yet (403 for others)."""
+    if is_admin(current_user):
+        code = request.values.get("club", "").strip()
+        if not code:
+            return None
+        club = db.session.scalar(sa.select(Club).where(Club.code == code))
+        if club is None:
+            abort(404)
+        return club
+    if current_user.role == Role.FACILITATOR and current_user.club is not None:
+        club = current_user.club
+        if can_manage_club(current_user, club):
+            return club
+    abort(403)
+
+
+def club_picker(title: str):
+    """The admin's club chooser for a facilitator page."""
+    return render_template("clubs/pick_club.html", clubs=list_clubs(), title=title, endpoint=request.endpoint)
