@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask
 from markupsafe import Markup
@@ -99,16 +100,18 @@ def register(app: Flask) -> None:
 
 
 # The menu per role; an entry appears only once its endpoint exists.
-NAV: dict[str, list[tuple[str, str]]] = {
+NAV: dict[str, list[tuple[str, Any]]] = {
     "member": [
         ("Home", "dashboards.home"),
-        ("Monthly KPIs", "kpis.entry_index"),
-        ("Certificates", "certifications.index"),
-        ("Import", "kpis.import_upload"),
+        ("My data", [
+            ("Monthly KPIs", "kpis.entry_index"),
+            ("Certificates", "certifications.index"),
+            ("Import CSV", "kpis.import_upload"),
+            ("Governor access", "consents.index"),
+        ]),
         ("Benchmarks", "benchmarks.member_dashboard"),
         ("Ladder", "ladder.member_stages"),
         ("Workshops", "workshops.member_list"),
-        ("Governor access", "consents.index"),
     ],
     "governor": [
         ("Home", "dashboards.home"),
@@ -120,30 +123,42 @@ NAV: dict[str, list[tuple[str, str]]] = {
     ],
     "facilitator": [
         ("Home", "dashboards.home"),
-        ("Firms", "clubs.firms"),
-        ("Users", "clubs.users"),
-        ("Periods", "clubs.periods"),
-        ("Completeness", "kpis.completeness"),
-        ("KPIs", "clubs.kpis"),
-        ("Import", "kpis.import_upload"),
-        ("Certificates", "certifications.expiring"),
+        ("Club", [
+            ("Firms", "clubs.firms"),
+            ("Users", "clubs.users"),
+            ("Periods", "clubs.periods"),
+            ("KPI catalogue", "clubs.kpis"),
+            ("Comparators", "benchmarks.comparators"),
+            ("Audit log", "clubs.audit"),
+        ]),
+        ("Data", [
+            ("Completeness", "kpis.completeness"),
+            ("Import", "kpis.import_upload"),
+            ("Certificates", "certifications.expiring"),
+        ]),
         ("Benchmarks", "benchmarks.club_view"),
-        ("Comparators", "benchmarks.comparators"),
         ("Workshops", "workshops.index"),
         ("Reports", "reports.index"),
-        ("Audit log", "clubs.audit"),
     ],
 }
-NAV["admin"] = [("Clubs", "clubs.clubs")] + NAV["facilitator"]
+NAV["admin"] = [NAV["facilitator"][0], ("Clubs", "clubs.clubs")] + NAV["facilitator"][1:]
 
 
-def nav_items(user) -> list[tuple[str, str]]:
-    """Menu entries for the user's role whose endpoints are registered."""
+def nav_items(user) -> list[tuple[str, Any]]:
+    """Menu entries for the user's role whose endpoints are registered; a group is (label, [entries])."""
     from flask import current_app
 
     if not getattr(user, "is_authenticated", False):
         return []
-    return [(label, ep) for label, ep in NAV.get(user.role.value, []) if ep in current_app.view_functions]
+    items: list[tuple[str, Any]] = []
+    for label, target in NAV.get(user.role.value, []):
+        if isinstance(target, list):
+            entries = [(lab, ep) for lab, ep in target if ep in current_app.view_functions]
+            if entries:
+                items.append((label, entries))
+        elif target in current_app.view_functions:
+            items.append((label, target))
+    return items
 
 
 def endpoint_exists(endpoint: str) -> bool:

@@ -99,3 +99,10 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/")
+
+
+def log_out(page) -> None:
+    """Log out through the Account menu of the navigation bar."""
+    page.click("nav >> text=Account")
+    page.click("nav >> button:has-text('Log out')")
+    page.wait_for_url("**/login")

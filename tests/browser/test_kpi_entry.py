@@ -2,7 +2,7 @@
 plus screenshots of the other kpis pages (measurements, import preview, completeness) to look at."""
 from tests.factories import PASSWORD, add_value
 
-from .conftest import log_in
+from .conftest import log_in, log_out
 
 
 def test_member_enters_a_month_fixes_an_error_and_sees_saved_values(live_server, world, page, screenshot, db):
@@ -11,6 +11,7 @@ def test_member_enters_a_month_fixes_an_error_and_sees_saved_values(live_server,
     db.session.commit()
     log_in(page, live_server, "a@alpha.test", PASSWORD)
     screenshot("kpi_member_home")
+    page.click("nav >> text=My data")
     page.click("nav >> text=Monthly KPIs")
     assert page.locator("h1").inner_text().startswith("Monthly KPIs")
     screenshot("kpi_months")
@@ -74,7 +75,7 @@ def test_other_kpi_pages_render(live_server, world, page, screenshot, db, tmp_pa
     page.click("button:has-text('Import 1 row')")
     assert "1 new" in page.locator(".alert-success").inner_text()
 
-    page.click("button:has-text('Log out')")
+    log_out(page)
     log_in(page, live_server, "fac@club.test", PASSWORD)
     screenshot("kpi_facilitator_home")
     page.goto(f"{live_server}/kpis/completeness")

@@ -11,7 +11,7 @@ from benchclub.models import FirmKind
 from tests.factories import PASSWORD
 from tests.ladder.helpers import SIX_MONTHS, closed_period, give_certificate, put_value, ready_for_stage_2
 
-from .conftest import log_in
+from .conftest import log_in, log_out
 
 
 def _supply_base(world):
@@ -57,7 +57,7 @@ def test_governor_approves_a_promotion_and_member_sees_the_new_stage(live_server
     screenshot("ladder_scorecard")
     assert page.console_errors == []
 
-    page.locator("form[action$='/logout'] button").click()
+    log_out(page)
     log_in(page, live_server, "a@alpha.test", PASSWORD)
     assert "Stage 2 · Self-certified" in page.locator(f"[data-home-stage='{world.firms['G1'].id}']").inner_text()
     screenshot("ladder_member_home")
