@@ -1,0 +1,40 @@
+"""`flask reports club`: write a club report as PDF, for cron or by hand."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from ..clubs.services import get_club
+from ..errors import DomainError
+from .pdf import render_report_pdf
+from .queries import build_report
+from .spans import parse_span
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the `reports` command group."""
+
+    @app.cli.group("reports")
+    def reports_group() -> None:
+        """Club reports."""
+
+    @reports_group.command("club")
+    @click.option("--club", "club_code", required=True, help="Club code.")
+    @click.option("--period", required=True, help="A quarter (YYYY-Qn) or a year (YYYY).")
+    @click.option("--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False, writable=True),
+                  help="Where to write the PDF.")
+    def club_report(club_code: str, period: str, pdf_path: str) -> None:
+        """Write the club report for a quarter or a year as a PDF (anonymised: safe to share)."""
+        try:
+            club = get_club(club_code)
+            span = parse_span(period)
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from exc
+        report = build_report(club, span)
+        with app.test_request_context():
+            pdf = render_report_pdf(report)
+        Path(pdf_path).write_bytes(pdf)
+        click.echo(f"Wrote {pdf_path} ({len(pdf):,} bytes): {club.name}, {span.label}, "
+                   f"benchmarks up to {report.end_month or 'no closed month'}.")

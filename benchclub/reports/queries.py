@@ -1,0 +1,172 @@
+"""The club report and a member's confidential report, read from frozen snapshots.
+
+Everything in a report goes through the benchmarks' disclosure control: the club report is built
+for an anonymous member (so the facilitator can hand it to the whole club), a member's report for
+that member (its own value and rank marked). No peer value, minimum, maximum or identity is read
+into a report, except the host firms of workshops, which agreed to be named.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from ..benchmarks import queries as bq
+from ..benchmarks.charts import Chart, cert_share_chart, tail_over_time_chart
+from ..benchmarks.clubview import TailChange, tail_shortening
+from ..benchmarks.dashboard import own_valid_standards
+from ..benchmarks.disclosure import MEMBER, ReleasedShare, ReleasedStat, Thresholds, Viewer, n_label
+from ..extensions import db
+from ..kpis.periods import list_periods
+from ..kpis.queries import get_completeness
+from ..models import Club, Firm, FirmKind, KpiDefinition, StageChange, SupplyLink, Workshop, WorkshopStatus
+from ..workshops.queries import PublicHorizon, get_impact, public_horizons
+from .spans import ReportSpan
+
+STAGE_NAMES = {1: "Inspected", 2: "Self-certified", 3: "Zero-defect", 4: "Total quality"}
+HISTORY_MONTHS = 24
+
+
+@dataclass
+class KpiSection:
+    """One KPI in a report: the distribution at the end of the span, its tail over time and shortening."""
+
+    kpi: KpiDefinition
+    end: ReleasedStat | None
+    tail_chart: Chart
+    tail: TailChange | None
+    comparator: bq.ComparatorQuantiles | None
+
+
+@dataclass
+class StageMixRow:
+    stage: int
+    name: str
+    count: int | str
+
+
+@dataclass
+class WorkshopSummary:
+    workshop: Workshop
+    kpi: KpiDefinition
+    attending: int | str
+    horizons: list[PublicHorizon]
+    note: str = ""
+
+
+@dataclass
+class ClubReport:
+    """Everything a report shows; built once, rendered as HTML or PDF."""
+
+    club: Club
+    span: ReportSpan
+    firm: Firm | None
+    end_month: str | None
+    generated_at: datetime
+    n_suppliers: int
+    n_governors: int
+    completeness: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    kpis: list[KpiSection] = field(default_factory=list)
+    shares: list[ReleasedShare] = field(default_factory=list)
+    shares_chart: Chart | None = None
+    stage_mix: list[StageMixRow] = field(default_factory=list)
+    stage_pairs: int | str = 0
+    workshops: list[WorkshopSummary] = field(default_factory=list)
+
+    @property
+    def is_member_report(self) -> bool:
+        return self.firm is not None
+
+
+def report_viewer(club: Club, firm: Firm | None) -> Viewer:
+    """An anonymous member for the club report; the member itself for its confidential report."""
+    return Viewer(MEMBER, club.id, firm.id if firm is not None else None)
+
+
+def build_report(club: Club, span: ReportSpan, firm: Firm | None = None) -> ClubReport:
+    """Assemble the report for a span: club, completeness, KPIs, certificates, ladder mix, workshops."""
+    viewer = report_viewer(club, firm)
+    published = [m for m in bq.published_months(club) if span.first <= m <= span.last]
+    end_month = max(published) if published else None
+    suppliers = [f for f in club.firms if f.kind == FirmKind.SUPPLIER and f.active]
+    report = ClubReport(
+        club=club, span=span, firm=firm, end_month=end_month, generated_at=datetime.now(UTC),
+        n_suppliers=len(suppliers),
+        n_governors=sum(1 for f in club.firms if f.kind == FirmKind.GOVERNOR and f.active),
+    )
+    report.completeness = _completeness(club, span)
+    if end_month is None:
+        return report
+    report.kpis = _kpi_sections(club, viewer, end_month)
+    snapshot = bq.current_snapshot(club, end_month)
+    report.shares = bq.released_shares(snapshot, "all", viewer, club)
+    own = own_valid_standards(firm.id, end_month) if firm is not None else set()
+    report.shares_chart = cert_share_chart(report.shares, own, show_own=firm is not None, chart_id="report-certs")
+    report.stage_mix, report.stage_pairs = _stage_mix(club, end_month)
+    report.workshops = _workshops(club, span)
+    return report
+
+
+def _completeness(club: Club, span: ReportSpan) -> list[tuple[str, dict[str, int]]]:
+    """Per month of the span: how many suppliers were complete, partial, nil return or missing."""
+    periods = [p for p in reversed(list_periods(club)) if p.month in span.months]
+    if not periods:
+        return []
+    matrix = get_completeness(club, periods=periods)
+    return [(p.month, matrix.totals(i)) for i, p in enumerate(periods)]
+
+
+def _kpi_sections(club: Club, viewer: Viewer, end_month: str) -> list[KpiSection]:
+    """Released statistics at the end of the span and the tail over the preceding two years."""
+    history_ids = bq.snapshots_up_to(club, end_month, HISTORY_MONTHS)
+    released = bq.release_for_snapshots([sid for sid, _ in history_ids], "all", viewer, club)
+    comparators = bq.comparators_by_kpi(club)
+    tails = {t.kpi.code: t for t in tail_shortening(club, viewer, end_month)}
+    end_id = history_ids[-1][0] if history_ids else None
+    sections = []
+    for kpi in bq.list_kpi_definitions(club):
+        history = [(m, released[(sid, kpi.code)]) for sid, m in history_ids if (sid, kpi.code) in released]
+        comps = comparators.get(kpi.code, [])
+        chart = tail_over_time_chart(kpi, history, comps, chart_id=f"report-tail-{kpi.code}")
+        sections.append(KpiSection(kpi, released.get((end_id, kpi.code)), chart, tails.get(kpi.code),
+                                   comps[0] if comps else None))
+    return sections
+
+
+def _stage_mix(club: Club, month: str) -> tuple[list[StageMixRow], int | str]:
+    """Supplier-governor pairs per ladder stage at a month, across every governor; small counts withheld."""
+    links = db.session.execute(
+        sa.select(SupplyLink.governor_id, SupplyLink.supplier_id).join(Firm, Firm.id == SupplyLink.supplier_id)
+        .where(Firm.club_id == club.id)).all()
+    changes = db.session.execute(
+        sa.select(StageChange.governor_id, StageChange.supplier_id, StageChange.stage)
+        .where(StageChange.effective_month <= month)
+        .order_by(StageChange.effective_month, StageChange.id)).all()
+    latest = {(g, s): stage for g, s, stage in changes}
+    counts = Counter(latest.get((g, s), 1) for g, s in links)
+    floor = Thresholds.from_club(club).min_firms
+    rows = []
+    for stage in sorted(set(STAGE_NAMES) | set(counts)):
+        count = counts.get(stage, 0)
+        label: int | str = count if count == 0 or count >= floor else f"fewer than {floor}"
+        rows.append(StageMixRow(stage, STAGE_NAMES.get(stage, f"Stage {stage}"), label))
+    return rows, n_label(len(links), club) if links else 0
+
+
+def _workshops(club: Club, span: ReportSpan) -> list[WorkshopSummary]:
+    """Workshops held in the span with attendance (banded) and their released impact."""
+    first_day = f"{span.first}-01"
+    last_day = f"{span.last}-31"
+    workshops = db.session.scalars(
+        sa.select(Workshop).where(Workshop.club_id == club.id, Workshop.status == WorkshopStatus.HELD)
+        .order_by(Workshop.held_on)).all()
+    summaries = []
+    for w in workshops:
+        if not first_day <= w.held_on.isoformat() <= last_day:
+            continue
+        impact = get_impact(w)
+        attending = sum(1 for r in w.registrations if r.attended)
+        summaries.append(WorkshopSummary(w, impact.kpi, n_label(attending, club), public_horizons(impact), impact.note))
+    return summaries

@@ -1,0 +1,118 @@
+"""Club reports and member reports: content, disclosure, PDF."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from benchclub.reports.queries import build_report
+from benchclub.reports.spans import parse_span
+from tests.benchmarks.helpers import build_bench_club
+from tests.factories import PASSWORD
+
+MONTHS = ("2025-01", "2025-02", "2025-03")
+
+
+@pytest.fixture()
+def bench(db):
+    return build_bench_club(16, months=MONTHS)
+
+
+def _login(client, email):
+    client.post("/logout")
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+
+
+def test_report_uses_the_last_closed_month_of_the_quarter(bench):
+    report = build_report(bench.club, parse_span("2025-Q1"))
+    assert report.end_month == "2025-03"
+    assert report.n_suppliers == 16
+    otd = next(s for s in report.kpis if s.kpi.code == "otd_pct")
+    assert otd.end.released and {"p25", "p50", "p75"} <= set(otd.end.stats)
+    assert "p10" in otd.end.stats  # 16 firms: tails released
+    assert otd.end.firm_value is None  # the club report marks nobody
+
+
+def test_small_club_report_withholds_every_statistic(db):
+    small = build_bench_club(4, code="SM", months=("2025-01",))
+    report = build_report(small.club, parse_span("2025"))
+    assert all(not s.end.released for s in report.kpis)
+    assert all(not s.end.stats for s in report.kpis)
+
+
+def test_member_report_marks_own_value_and_rank(bench):
+    firm = bench.suppliers[0]
+    report = build_report(bench.club, parse_span("2025-Q1"), firm=firm)
+    otd = next(s for s in report.kpis if s.kpi.code == "otd_pct")
+    assert otd.end.firm_value == pytest.approx(bench.values[("2025-03", "otd_pct", firm.id)])
+    assert 0 <= otd.end.percentile_rank <= 100
+
+
+def test_report_of_a_span_with_no_closed_month_says_so(client, bench):
+    _login(client, "fac@bc.test")
+    resp = client.get("/reports/club/2024-Q4")
+    assert resp.status_code == 200
+    assert b"No month of this period has been closed yet" in resp.data
+
+
+def test_member_report_page_contains_no_peer_value(client, bench):
+    _login(client, "member@bc.test")
+    resp = client.get("/reports/mine/2025-Q1")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    own = bench.suppliers[0].id
+    own_values = {v for (_, _, f), v in bench.values.items() if f == own}
+    for (month, code, firm_id), value in bench.values.items():
+        if firm_id == own or value in own_values:  # the member's own figures may show, whatever the KPI
+            continue
+        # Values carry four distinctive decimals; pages round to one, so any full form is a leak.
+        for text in {repr(value), f"{value:.4f}"}:
+            pattern = rf"(?<![\d.]){re.escape(text)}0*(?!\d)"
+            assert not re.search(pattern, html), f"peer value {text} ({code} {month}) leaked into the member report"
+    for firm in bench.suppliers[1:]:
+        assert firm.code not in html and firm.name not in html
+
+
+def test_member_report_pdf_opens_and_has_every_section(client, bench):
+    _login(client, "member@bc.test")
+    resp = client.get("/reports/mine/2025-Q1.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
+    for heading in ("Club size and completeness", "Where the club stands", "The tail over time",
+                    "Certificates held", "Supplier ladder stages", "Best-in-class workshops"):
+        assert heading in text
+    assert "Confidential report for" in text and bench.suppliers[0].name in text
+
+
+def test_club_report_cli_writes_a_pdf_with_its_sections(runner, bench, tmp_path):
+    target = tmp_path / "q1.pdf"
+    result = runner.invoke(args=["reports", "club", "--club", "BC", "--period", "2025-Q1", "--pdf", str(target)])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(str(target))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Club report" in text and "Q1 2025" in text
+    assert "Where the club stands, March 2025" in text
+    assert "On-time delivery" in text
+
+
+def test_club_report_cli_rejects_a_bad_period(runner, bench, tmp_path):
+    result = runner.invoke(args=["reports", "club", "--club", "BC", "--period", "2025-13", "--pdf", str(tmp_path / "x.pdf")])
+    assert result.exit_code != 0
+    assert "not a report period" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_club_report_cli_rejects_an_unknown_club(runner, bench, tmp_path):
+    result = runner.invoke(args=["reports", "club", "--club", "NOPE", "--period", "2025", "--pdf", str(tmp_path / "x.pdf")])
+    assert result.exit_code != 0 and "NOPE" in result.output
+
+
+def test_reports_index_lists_quarters_and_years_with_closed_months(client, bench):
+    _login(client, "fac@bc.test")
+    resp = client.get("/reports/")
+    assert b"Q1 2025" in resp.data and b"/reports/club/2025-Q1" in resp.data
+    _login(client, "member@bc.test")
+    resp = client.get("/reports/")
+    assert b"/reports/mine/2025-Q1" in resp.data
