@@ -9,8 +9,8 @@ import os
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import scoped_session, sessionmaker
 from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from benchclub import create_app
 from benchclub.extensions import db as _db

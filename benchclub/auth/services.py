@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -36,7 +36,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
     if user is None or not user.active or not user.check_password(password):
         return None
-    user.last_login_at = datetime.now(timezone.utc)
+    user.last_login_at = datetime.now(UTC)
     return user
 
 
@@ -82,7 +82,7 @@ def create_user(
     else:
         token = secrets.token_urlsafe(32)
         user.invite_token_hash = _hash_token(token)
-        user.invite_expires_at = datetime.now(timezone.utc) + INVITE_VALID_FOR
+        user.invite_expires_at = datetime.now(UTC) + INVITE_VALID_FOR
     db.session.add(user)
     db.session.flush()
     record(actor, "create", "user", user.id, club_id=(firm.club_id if firm else club.id if club else None),
@@ -99,7 +99,7 @@ def reissue_invitation(user: User, *, actor: User | None) -> str:
     """A fresh invitation link for a user (the old one stops working)."""
     token = secrets.token_urlsafe(32)
     user.invite_token_hash = _hash_token(token)
-    user.invite_expires_at = datetime.now(timezone.utc) + INVITE_VALID_FOR
+    user.invite_expires_at = datetime.now(UTC) + INVITE_VALID_FOR
     record(actor, "invite", "user", user.id, club_id=user.home_club_id, summary=f"invitation for {user.email}")
     db.session.flush()
     return token
@@ -114,8 +114,8 @@ def find_invited_user(token: str) -> User:
         raise InvitationError("This invitation link is not valid or has already been used.")
     expires = user.invite_expires_at
     if expires is not None and expires.tzinfo is None:
-        expires = expires.replace(tzinfo=timezone.utc)
-    if expires is None or expires < datetime.now(timezone.utc):
+        expires = expires.replace(tzinfo=UTC)
+    if expires is None or expires < datetime.now(UTC):
         raise InvitationError("This invitation link has expired. Ask your facilitator for a new one.")
     return user
 

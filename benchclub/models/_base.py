@@ -1,9 +1,9 @@
 """Shared column helpers for the models."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
     """Timezone-aware UTC now, used as a callable column default."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
