@@ -364,3 +364,11 @@ def can_decide_evaluation(user: User, evaluation: Any) -> bool:
 def can_view_own_stages(user: User) -> bool:
     """A supplier's members see their stage with each governor, history, checklist and visits."""
     return is_member(user) and user.firm.is_supplier
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def can_read_member_report(user: User) -> bool:
+    """A member reads its own firm's confidential report (a supplier firm of a club)."""
+    return is_member(user) and user.firm.is_supplier

@@ -6,6 +6,7 @@ numpy's default, Excel PERCENTILE.INC and PostgreSQL percentile_cont.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 QUANTILES: dict[str, float] = {"p10": 0.10, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p90": 0.90}
@@ -17,17 +18,24 @@ def percentile(values: Sequence[float], q: float) -> float:
         raise ValueError("percentile of no values")
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"q must lie in [0, 1], not {q}")
-    ordered = sorted(values)
+    return percentile_sorted(sorted(values), q)
+
+
+def percentile_sorted(ordered: Sequence[float], q: float) -> float:
+    """Type-7 quantile of already sorted, non-empty values (the publisher sorts once per group)."""
     position = (len(ordered) - 1) * q
     low = math.floor(position)
     high = min(low + 1, len(ordered) - 1)
     fraction = position - low
-    result = ordered[low] + (ordered[high] - ordered[low]) * fraction
+    a, b = ordered[low], ordered[high]
+    # The same two-sided interpolation as numpy's `_lerp`, so results agree to the last bit.
+    result = b - (b - a) * (1 - fraction) if fraction >= 0.5 else a + (b - a) * fraction
     # Guard against rounding pushing the result a hair outside its neighbours.
-    return min(max(result, ordered[low]), ordered[high])
+    return min(max(result, a), b)
 
 
 def mean(values: Sequence[float]) -> float:
+    """Arithmetic mean, summed exactly (fsum) so the order of firms cannot change it."""
     if not values:
         raise ValueError("mean of no values")
     return math.fsum(values) / len(values)
@@ -35,7 +43,8 @@ def mean(values: Sequence[float]) -> float:
 
 def summary(values: Sequence[float]) -> dict[str, float]:
     """n, P10..P90 and mean of a non-empty sample."""
-    result = {name: percentile(values, q) for name, q in QUANTILES.items()}
+    ordered = sorted(values)
+    result = {name: percentile_sorted(ordered, q) for name, q in QUANTILES.items()}
     result["mean"] = mean(values)
     result["n"] = len(values)
     return result
@@ -85,3 +94,39 @@ def tail_share(values: Sequence[float], reference: float, higher_is_better: bool
     if not values:
         raise ValueError("tail share of no values")
     return sum(1 for v in values if is_better(reference, v, higher_is_better)) / len(values)
+
+
+def percentile_ranks(values: Sequence[float], higher_is_better: bool) -> list[int | None]:
+    """`percentile_rank` of every value against all the others, in O(n log n) for publication.
+
+    Gives exactly the same numbers as calling `percentile_rank(v, others)` for each value.
+    """
+    ordered = sorted(values)
+    others = len(values) - 1
+    if others <= 0:
+        return [None] * len(values)
+    ranks: list[int | None] = []
+    for v in values:
+        below = bisect_left(ordered, v)
+        above = len(ordered) - bisect_right(ordered, v)
+        ties = len(ordered) - below - above - 1  # the firm itself is not its own peer
+        worse = below if higher_is_better else above
+        share = (worse + 0.5 * ties) / others * 100
+        ranks.append(int(math.floor(share + 0.5)))
+    return ranks
+
+
+def bin_counts(values: Sequence[float], edges: Sequence[float]) -> list[dict[str, float]]:
+    """Count values into fixed bins [edge_i, edge_i+1); the last bin includes its upper edge.
+
+    Values below the first edge count in the first bin and values above the last in the last
+    (hard ranges keep them inside in practice). Returns [{"lo", "hi", "count"}, ...].
+    """
+    edges = sorted(set(float(e) for e in edges))
+    if len(edges) < 2:
+        raise ValueError("a histogram needs at least two bin edges")
+    counts = [0] * (len(edges) - 1)
+    for v in values:
+        index = bisect_right(edges, v) - 1
+        counts[min(max(index, 0), len(counts) - 1)] += 1
+    return [{"lo": edges[i], "hi": edges[i + 1], "count": c} for i, c in enumerate(counts)]

@@ -88,6 +88,9 @@ class SnapshotStat(db.Model):
     mean: Mapped[float | None] = mapped_column(sa.Float, default=None)
     # Counts per fixed bin, already merged so that no released bin holds 1 or 2 firms.
     histogram: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON, default=None)
+    # Set at publication when members and governors may not see this group (rules 1 and 3, and
+    # groups that differ from another released group by 1-4 firms); None when releasable.
+    withheld: Mapped[str | None] = mapped_column(sa.String(300), default=None)
 
 
 class SnapshotFirm(db.Model):
@@ -123,3 +126,5 @@ class SnapshotCertShare(db.Model):
     standard: Mapped[str] = mapped_column(sa.String(60))
     n_firms: Mapped[int] = mapped_column()
     n_holding: Mapped[int] = mapped_column()
+    # Why members and governors may not see this group's shares (None when releasable).
+    withheld: Mapped[str | None] = mapped_column(sa.String(300), default=None)

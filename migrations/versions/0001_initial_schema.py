@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 22:35:53.515834
+Create Date: 2026-11-23 22:44:43.463267
 
 """
 from alembic import op
@@ -312,6 +312,7 @@ def upgrade():
     sa.Column('standard', sa.String(length=60), nullable=False),
     sa.Column('n_firms', sa.Integer(), nullable=False),
     sa.Column('n_holding', sa.Integer(), nullable=False),
+    sa.Column('withheld', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['snapshot_id'], ['snapshots.id'], name=op.f('fk_snapshot_cert_shares_snapshot_id_snapshots'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_snapshot_cert_shares')),
     sa.UniqueConstraint('snapshot_id', 'group_key', 'standard', name=op.f('uq_snapshot_cert_shares_snapshot_id_group_key_standard'))
@@ -349,6 +350,7 @@ def upgrade():
     sa.Column('p90', sa.Float(), nullable=True),
     sa.Column('mean', sa.Float(), nullable=True),
     sa.Column('histogram', sa.JSON(), nullable=True),
+    sa.Column('withheld', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['snapshot_id'], ['snapshots.id'], name=op.f('fk_snapshot_stats_snapshot_id_snapshots'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_snapshot_stats')),
     sa.UniqueConstraint('snapshot_id', 'kpi_code', 'group_key', name=op.f('uq_snapshot_stats_snapshot_id_kpi_code_group_key'))
@@ -440,7 +442,8 @@ def upgrade():
     sa.Column('recommendation', sa.Enum('PROMOTE', 'HOLD', 'DEMOTE', name='recommendation', native_enum=False, length=16), nullable=False),
     sa.Column('target_stage', sa.Integer(), nullable=False),
     sa.Column('criteria', sa.JSON(), nullable=False),
-    sa.Column('status', sa.Enum('PENDING', 'APPROVED', 'REJECTED', 'SUPERSEDED', name='decisionstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('PENDING', 'APPROVED', 'REJECTED', 'SUPERSEDED', 'NOTED', name='decisionstatus', native_enum=False, length=16), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('comment', sa.Text(), nullable=False),

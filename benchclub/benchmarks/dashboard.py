@@ -1,0 +1,181 @@
+"""Page read models: what the member dashboard, KPI page and governor view show, assembled from
+snapshots through `disclosure` (never from raw values)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..kpis.periods import month_end
+from ..models import Certificate, Club, Firm, KpiDefinition, SnapshotFirm
+from ..permissions import consented_kpi_codes
+from . import queries
+from .charts import sparkline_pair
+from .disclosure import ReleasedShare, ReleasedStat, Viewer
+from .queries import ComparatorQuantiles
+
+SPARK_MONTHS = 12
+TREND_MONTHS = 36
+
+
+def behind_by(own: float | None, reference: float | None, higher_is_better: bool) -> float | None:
+    """How far `own` is behind `reference` (positive = behind, zero or negative = at or beyond)."""
+    if own is None or reference is None:
+        return None
+    return reference - own if higher_is_better else own - reference
+
+
+def comparator_best_quartile(comp: ComparatorQuantiles | None, higher_is_better: bool) -> float | None:
+    """The comparator's better quartile boundary (P75 or P25), when it is known."""
+    if comp is None:
+        return None
+    return comp.quantiles.get("p75" if higher_is_better else "p25")
+
+
+@dataclass
+class KpiRow:
+    """One KPI on the member dashboard."""
+
+    kpi: KpiDefinition
+    stat: ReleasedStat
+    comparator: ComparatorQuantiles | None
+    spark: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+
+    @property
+    def best_in_class(self) -> float | None:
+        return self.stat.best_in_class(self.kpi.higher_is_better)
+
+    @property
+    def intl_median(self) -> float | None:
+        return self.comparator.quantiles.get("p50") if self.comparator else None
+
+    @property
+    def intl_best(self) -> float | None:
+        return comparator_best_quartile(self.comparator, self.kpi.higher_is_better)
+
+    @property
+    def gap_to_best(self) -> float | None:
+        return behind_by(self.stat.firm_value, self.best_in_class, self.kpi.higher_is_better)
+
+    @property
+    def gap_to_intl(self) -> float | None:
+        return behind_by(self.stat.firm_value, self.intl_median, self.kpi.higher_is_better)
+
+    @property
+    def spark_points(self) -> tuple[str, str]:
+        """SVG points of own value and released peer median over the last months, one shared scale."""
+        return sparkline_pair([own for _, own, _ in self.spark], [med for _, _, med in self.spark])
+
+
+@dataclass
+class Dashboard:
+    """The benchmark dashboard of one viewer, month and group."""
+
+    months: list[str]
+    month: str | None
+    group: str
+    groups: list[tuple[str, str]]
+    rows: list[KpiRow] = field(default_factory=list)
+
+
+def _first_comparator(comparators: dict[str, list[ComparatorQuantiles]], code: str) -> ComparatorQuantiles | None:
+    return next((c for c in comparators.get(code, []) if c.quantiles.get("p50") is not None), None)
+
+
+def pick_month(months: list[str], requested: str | None) -> str | None:
+    """The requested published month, else the latest one."""
+    return requested if requested in months else (months[0] if months else None)
+
+
+def build_dashboard(viewer: Viewer, club: Club, month: str | None, group: str | None) -> Dashboard:
+    """Rows per KPI for a closed month and group, with a 12-month sparkline of own value and median."""
+    months = queries.published_months(club)
+    month = pick_month(months, month)
+    snapshot = queries.current_snapshot(club, month) if month else None
+    groups = queries.group_choices(snapshot, viewer, club)
+    group = group if group in dict(groups) else "all"
+    board = Dashboard(months, month, group, groups)
+    if snapshot is None:
+        return board
+    history = queries.snapshots_up_to(club, month, SPARK_MONTHS)
+    released = queries.release_for_snapshots([sid for sid, _ in history], group, viewer, club)
+    comparators = queries.comparators_by_kpi(club)
+    for kpi in queries.list_kpi_definitions(club):
+        stat = released.get((snapshot.id, kpi.code)) or queries.empty_release(kpi.code, group, club)
+        spark = [(m, getattr(released.get((sid, kpi.code)), "firm_value", None),
+                  getattr(released.get((sid, kpi.code)), "stats", {}).get("p50")) for sid, m in history]
+        board.rows.append(KpiRow(kpi, stat, _first_comparator(comparators, kpi.code), spark))
+    return board
+
+
+@dataclass
+class KpiDetail:
+    """Everything the KPI page charts: the month's release, its history and certificate shares."""
+
+    kpi: KpiDefinition
+    month: str
+    group: str
+    stat: ReleasedStat
+    comparators: list[ComparatorQuantiles]
+    history: list[tuple[str, ReleasedStat]]
+    shares: list[ReleasedShare]
+    own_standards: set[str]
+
+
+def own_valid_standards(firm_id: int | None, month: str) -> set[str]:
+    """Standards the viewing firm holds a valid certificate for at the end of the month."""
+    if firm_id is None:
+        return set()
+    end = month_end(month)
+    return set(db.session.scalars(sa.select(Certificate.standard).where(
+        Certificate.firm_id == firm_id, Certificate.issued_on <= end, Certificate.expires_on >= end)))
+
+
+def build_kpi_detail(viewer: Viewer, club: Club, kpi: KpiDefinition, month: str, group: str) -> KpiDetail:
+    """The KPI page of a published month: release, tail over time (up to 36 months), certificates."""
+    snapshot = queries.current_snapshot(club, month)
+    history_ids = queries.snapshots_up_to(club, month, TREND_MONTHS)
+    released = queries.release_for_snapshots([sid for sid, _ in history_ids], group, viewer, club, kpi.code)
+    stat = released.get((snapshot.id, kpi.code)) if snapshot else None
+    history = [(m, released[(sid, kpi.code)]) for sid, m in history_ids if (sid, kpi.code) in released]
+    return KpiDetail(kpi, month, group, stat or queries.empty_release(kpi.code, group, club),
+                     queries.comparators_by_kpi(club).get(kpi.code, []), history,
+                     queries.released_shares(snapshot, group, viewer, club),
+                     own_valid_standards(viewer.firm_id if viewer.is_member else None, month))
+
+
+@dataclass
+class SupplierPoint:
+    """A consenting supplier placed on the club distribution (identified: it consented)."""
+
+    firm: Firm
+    value: float
+    percentile_rank: int | None
+
+
+def governor_supplier_points(viewer: Viewer, governor_user, club: Club, month: str, group: str,
+                             kpi: KpiDefinition, stat: ReleasedStat) -> list[SupplierPoint]:
+    """The governor's consenting suppliers that share this KPI, with their frozen values and ranks.
+
+    Ranks are peer statistics, so they are shown only when the group is released to this governor.
+    """
+    snapshot = queries.current_snapshot(club, month)
+    if snapshot is None or not viewer.known_firm_ids:
+        return []
+    rows = db.session.execute(sa.select(SnapshotFirm, Firm).join(Firm, Firm.id == SnapshotFirm.firm_id).where(
+        SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi.code,
+        SnapshotFirm.group_key == "all", SnapshotFirm.firm_id.in_(viewer.known_firm_ids)).order_by(Firm.name)).all()
+    ranks = {}
+    if stat.released and group != "all":
+        ranks = {r.firm_id: r.percentile_rank for r in db.session.scalars(sa.select(SnapshotFirm).where(
+            SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi.code,
+            SnapshotFirm.group_key == group, SnapshotFirm.firm_id.in_(viewer.known_firm_ids)))}
+    points = []
+    for row, firm in rows:
+        codes = consented_kpi_codes(governor_user, firm)
+        if codes is not None and kpi.code not in codes:
+            continue  # the supplier shares other KPIs only
+        rank = (row.percentile_rank if group == "all" else ranks.get(firm.id)) if stat.released else None
+        points.append(SupplierPoint(firm, row.value, rank))
+    return points

@@ -1,0 +1,194 @@
+"""Read models of the benchmarks feature: snapshots -> released dataclasses, through disclosure.
+
+Members and governors only ever read current snapshots of closed periods (rule 6); the
+facilitator may also preview an open period, computed live and never stored.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import (
+    Club,
+    Comparator,
+    ComparatorValue,
+    KpiDefinition,
+    Period,
+    PeriodStatus,
+    Snapshot,
+    SnapshotCertShare,
+    SnapshotFirm,
+    SnapshotStat,
+)
+from .disclosure import RawStat, ReleasedShare, ReleasedStat, Thresholds, Viewer, release_share, release_stat
+
+QUANTILE_KEYS = ("p10", "p25", "p50", "p75", "p90")
+
+
+@dataclass
+class ComparatorQuantiles:
+    """One comparator's quantiles for one KPI, always carried with its source and year."""
+
+    name: str
+    region: str
+    year: int
+    source: str
+    sample_size: int | None
+    illustrative: bool
+    quantiles: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """'Name (region, year)' for legends and table headings."""
+        return f"{self.name} ({self.region}, {self.year})"
+
+    def as_dict(self) -> dict:
+        """The JSON shape used by the CLI and downloads."""
+        return {"name": self.name, "region": self.region, "year": self.year, "source": self.source,
+                "sample_size": self.sample_size, "illustrative": self.illustrative, "quantiles": self.quantiles}
+
+
+def published_months(club: Club) -> list[str]:
+    """Closed months of the club with a current snapshot, newest first."""
+    return list(db.session.scalars(
+        sa.select(Period.month).join(Snapshot, Snapshot.period_id == Period.id)
+        .where(Period.club_id == club.id, Period.status == PeriodStatus.CLOSED, Snapshot.is_current.is_(True))
+        .order_by(Period.month.desc())))
+
+
+def current_snapshot(club: Club, month: str) -> Snapshot | None:
+    """The current snapshot of a closed month (None for an open or unpublished month)."""
+    return db.session.scalar(
+        sa.select(Snapshot).join(Period, Snapshot.period_id == Period.id)
+        .where(Period.club_id == club.id, Period.month == month, Period.status == PeriodStatus.CLOSED,
+               Snapshot.is_current.is_(True)))
+
+
+def snapshots_up_to(club: Club, month: str, count: int | None) -> list[tuple[int, str]]:
+    """(snapshot id, month) of the current snapshots of closed months up to `month`, oldest first."""
+    query = (sa.select(Snapshot.id, Period.month).join(Period, Snapshot.period_id == Period.id)
+             .where(Period.club_id == club.id, Period.status == PeriodStatus.CLOSED,
+                    Snapshot.is_current.is_(True), Period.month <= month)
+             .order_by(Period.month.desc()))
+    if count:
+        query = query.limit(count)
+    return [(r.id, r.month) for r in db.session.execute(query)][::-1]
+
+
+def group_label(key: str) -> str:
+    """'sector:Castings' -> 'Sector: Castings'; 'all' -> 'Whole club'."""
+    if key == "all":
+        return "Whole club"
+    dim, _, value = key.partition(":")
+    return f"Tier {value}" if dim == "tier" else f"{dim.capitalize()}: {value}"
+
+
+def group_choices(snapshot: Snapshot | None, viewer: Viewer, club: Club) -> list[tuple[str, str]]:
+    """Peer groups offered in the picker: for members and governors only groups with enough firms."""
+    if snapshot is None:
+        return [("all", group_label("all"))]
+    rows = db.session.execute(
+        sa.select(SnapshotStat.group_key, sa.func.max(SnapshotStat.n)).where(SnapshotStat.snapshot_id == snapshot.id)
+        .group_by(SnapshotStat.group_key)).all()
+    floor = 0 if viewer.identified else Thresholds.from_club(club).min_firms
+    keys = sorted((k for k, n in rows if n >= floor), key=lambda k: (k != "all", k))
+    return [(k, group_label(k)) for k in keys] or [("all", group_label("all"))]
+
+
+def _firm_rows(snapshot_ids: list[int], firm_ids: set[int], groups: tuple[str, ...],
+               kpi_code: str | None) -> list[SnapshotFirm]:
+    if not firm_ids:
+        return []
+    query = sa.select(SnapshotFirm).where(SnapshotFirm.snapshot_id.in_(snapshot_ids),
+                                          SnapshotFirm.firm_id.in_(firm_ids), SnapshotFirm.group_key.in_(groups))
+    if kpi_code:
+        query = query.where(SnapshotFirm.kpi_code == kpi_code)
+    return list(db.session.scalars(query))
+
+
+def release_for_snapshots(snapshot_ids: list[int], group_key: str, viewer: Viewer, club: Club,
+                          kpi_code: str | None = None) -> dict[tuple[int, str], ReleasedStat]:
+    """Released statistics per (snapshot id, KPI code) for one group: a few queries, no recomputation."""
+    if not snapshot_ids:
+        return {}
+    groups = (group_key, "all")
+    query = sa.select(SnapshotStat).where(SnapshotStat.snapshot_id.in_(snapshot_ids),
+                                          SnapshotStat.group_key.in_(groups))
+    if kpi_code:
+        query = query.where(SnapshotStat.kpi_code == kpi_code)
+    stat_rows = list(db.session.scalars(query))
+    n_all = {(r.snapshot_id, r.kpi_code): r.n for r in stat_rows if r.group_key == "all"}
+    own = {}
+    if viewer.firm_id is not None and viewer.is_member:
+        for r in _firm_rows(snapshot_ids, {viewer.firm_id}, groups, kpi_code):
+            own[(r.snapshot_id, r.kpi_code, r.group_key)] = r
+    known: dict[tuple[int, str, str], list[float]] = defaultdict(list)
+    for r in _firm_rows(snapshot_ids, set(viewer.known_firm_ids) if viewer.is_governor else set(), groups, kpi_code):
+        known[(r.snapshot_id, r.kpi_code, r.group_key)].append(r.value)
+    out = {}
+    for r in stat_rows:
+        if r.group_key != group_key:
+            continue
+        key = (r.snapshot_id, r.kpi_code)
+        mine_all, mine_group = own.get(key + ("all",)), own.get(key + (group_key,))
+        known_group, known_all = known.get(key + (group_key,), []), known.get(key + ("all",), [])
+        out[key] = release_stat(
+            RawStat.from_row(r), viewer, club, n_rest=n_all.get(key, r.n) - r.n,
+            own_value=mine_all.value if mine_all else None,
+            own_rank=mine_group.percentile_rank if mine_group else None,
+            known_group=len(known_group), known_rest=len(known_all) - len(known_group), known_values=known_group)
+    return out
+
+
+def empty_release(kpi_code: str, group_key: str, club: Club) -> ReleasedStat:
+    """What to show for a KPI nobody in the group reported."""
+    reason = "No data: no firm in this group reported this KPI for this period."
+    return ReleasedStat(kpi_code, group_key, f"fewer than {Thresholds.from_club(club).min_firms}", False, {},
+                        {s: reason for s in ("p10", "p25", "p50", "p75", "p90", "mean")})
+
+
+def comparators_by_kpi(club: Club) -> dict[str, list[ComparatorQuantiles]]:
+    """Every comparator's quantiles per KPI code, newest year first."""
+    rows = db.session.execute(
+        sa.select(Comparator, ComparatorValue).join(ComparatorValue, ComparatorValue.comparator_id == Comparator.id)
+        .where(Comparator.club_id == club.id).order_by(Comparator.year.desc(), Comparator.name)).all()
+    out: dict[str, list[ComparatorQuantiles]] = defaultdict(list)
+    for comp, value in rows:
+        quantiles = {k: getattr(value, k) for k in QUANTILE_KEYS if getattr(value, k) is not None}
+        out[value.kpi_code].append(ComparatorQuantiles(comp.name, comp.region, comp.year, comp.source,
+                                                       comp.sample_size, comp.illustrative, quantiles))
+    return out
+
+
+def list_kpi_definitions(club: Club) -> list[KpiDefinition]:
+    """The club's active KPIs in display order."""
+    from ..clubs.services import list_kpis
+
+    return list_kpis(club)
+
+
+def released_shares(snapshot: Snapshot | None, group_key: str, viewer: Viewer, club: Club) -> list[ReleasedShare]:
+    """Certificate shares of one group as this viewer may see them."""
+    if snapshot is None:
+        return []
+    rows = list(db.session.scalars(sa.select(SnapshotCertShare).where(
+        SnapshotCertShare.snapshot_id == snapshot.id, SnapshotCertShare.group_key.in_((group_key, "all")))))
+    totals = {r.standard: r.n_firms for r in rows if r.group_key == "all"}
+    known_ids = set(viewer.known_firm_ids) if viewer.is_governor else set()
+    known_group = _known_in_group(snapshot.id, group_key, known_ids)
+    known_all = _known_in_group(snapshot.id, "all", known_ids)
+    return [release_share(r.standard, r.n_firms, r.n_holding, viewer, club, n_rest=totals.get(r.standard, 0) - r.n_firms,
+                          known_group=known_group, known_rest=known_all - known_group, withheld=r.withheld)
+            for r in rows if r.group_key == group_key]
+
+
+def _known_in_group(snapshot_id: int, group_key: str, known_ids: set[int]) -> int:
+    """How many of a governor's consenting suppliers are in a group (any KPI row places them)."""
+    if not known_ids:
+        return 0
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(SnapshotFirm.firm_id))).where(
+        SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.group_key == group_key,
+        SnapshotFirm.firm_id.in_(known_ids))) or 0
