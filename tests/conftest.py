@@ -37,6 +37,10 @@ def app(tmp_path_factory):
 
     app = create_app(Config)
     with app.app_context():
+        if _db.engine.dialect.name == "sqlite":
+            # WAL: an open read transaction in the test thread never blocks the live server's writes.
+            with _db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         _drop_everything()
         upgrade()
         yield app
