@@ -55,7 +55,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    LOGIN_RATE_LIMIT = "100000 per minute"  # tests log in thousands of times; one test lowers it
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests only
 
 

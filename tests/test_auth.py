@@ -1,4 +1,7 @@
 """Login, logout, sessions, rate limits and invitations."""
+import time
+from datetime import timedelta
+
 from benchclub.auth.services import create_user, find_invited_user
 from benchclub.models import Role, User
 
@@ -61,3 +64,29 @@ def test_password_is_hashed(world):
     user = world.users["member_a"]
     assert PASSWORD not in user.password_hash
     assert isinstance(user, User) and user.check_password(PASSWORD)
+
+
+def test_login_attempts_are_rate_limited(app, client, world):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per 1 minute"
+    try:
+        for _ in range(3):
+            resp = client.post("/login", data={"email": "a@alpha.test", "password": "wrong-wrong-wrong"})
+            assert resp.status_code == 401
+        blocked = client.post("/login", data={"email": "a@alpha.test", "password": PASSWORD})
+        assert blocked.status_code == 429
+        assert b"Too many attempts" in blocked.data
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"
+
+
+def test_sessions_expire_after_their_lifetime(app, login_as, client):
+    login_as("member_a")
+    assert client.get("/").status_code == 200
+    original = app.permanent_session_lifetime
+    app.permanent_session_lifetime = timedelta(seconds=1)
+    try:
+        time.sleep(2.1)
+        resp = client.get("/")
+        assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    finally:
+        app.permanent_session_lifetime = original
