@@ -60,6 +60,20 @@ def _comparator_note(comparators: Sequence[Any]) -> str:
     return "; ".join(f"{c.label}: {c.source}" + (" (illustrative)" if c.illustrative else "") for c in comparators)
 
 
+def position_on_curve(value: float, curve: Sequence[tuple[float, float]]) -> float:
+    """Where a value sits on the released quantile curve (percentile axis), by linear interpolation;
+    values beyond the outermost released quantile are drawn just outside it."""
+    (first_pct, first_val), (last_pct, last_val) = curve[0], curve[-1]
+    if value <= first_val:
+        return first_pct - 3
+    if value >= last_val:
+        return last_pct + 3
+    for (p0, v0), (p1, v1) in zip(curve, curve[1:], strict=False):
+        if v0 <= value <= v1:
+            return p0 if v1 == v0 else p0 + (p1 - p0) * (value - v0) / (v1 - v0)
+    return 50.0  # pragma: no cover - a released curve is monotone, so one segment holds the value
+
+
 def distribution_chart(kpi: Any, stat: ReleasedStat, comparators: Sequence[Any], own_value: float | None,
                        points: Sequence[tuple[str, float]] = (), chart_id: str = "distribution") -> Chart:
     """Tail distribution as a quantile curve (P10..P90 as released), comparators beside it, own value marked."""
@@ -79,9 +93,13 @@ def distribution_chart(kpi: Any, stat: ReleasedStat, comparators: Sequence[Any],
     if own_value is not None:
         traces.append({"type": "scatter", "mode": "lines", "name": "My value", "x": [10, 90],
                        "y": [own_value, own_value], "line": {"color": OKABE_ITO["vermillion"], "width": 2, "dash": "dot"}})
-    for name, value in points:
-        traces.append({"type": "scatter", "mode": "markers+text", "name": name, "x": [50], "y": [value],
-                       "text": [name], "textposition": "middle right", "marker": {"size": 10, "symbol": "diamond"}})
+    if points:
+        traces.append({"type": "scatter", "mode": "markers", "name": "My consenting suppliers",
+                       "x": [position_on_curve(value, released) for _, value in points],
+                       "y": [value for _, value in points], "text": [name for name, _ in points],
+                       "hovertemplate": "%{text}: %{y}<extra></extra>",
+                       "marker": {"size": 11, "symbol": "diamond", "color": OKABE_ITO["vermillion"],
+                                  "line": {"width": 1, "color": "#333"}}})
     layout = _layout(title, kpi, "Percentile of peers (P10 to P90)")
     layout["xaxis"].update({"tickvals": [10, 25, 50, 75, 90], "range": [5, 95]})
     columns = ["Statistic", "Peers"] + [c.label for c in comparators]
