@@ -64,9 +64,9 @@ def position_on_curve(value: float, curve: Sequence[tuple[float, float]]) -> flo
     """Where a value sits on the released quantile curve (percentile axis), by linear interpolation;
     values beyond the outermost released quantile are drawn just outside it."""
     (first_pct, first_val), (last_pct, last_val) = curve[0], curve[-1]
-    if value <= first_val:
+    if value < first_val:
         return first_pct - 3
-    if value >= last_val:
+    if value > last_val:
         return last_pct + 3
     for (p0, v0), (p1, v1) in zip(curve, curve[1:], strict=False):
         if v0 <= value <= v1:
