@@ -17,6 +17,9 @@ def fmt_number(value: float | None, digits: int = 1) -> str:
         return "\u2014"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
+    # A non-zero value that would round to 0.0 keeps enough decimals to show it is not zero.
+    while value and abs(value) < 0.5 * 10 ** -digits and digits < 4:
+        digits += 1
     return f"{value:,.{digits}f}"
 
 
@@ -112,6 +115,7 @@ NAV: dict[str, list[tuple[str, Any]]] = {
         ("Benchmarks", "benchmarks.member_dashboard"),
         ("Ladder", "ladder.member_stages"),
         ("Workshops", "workshops.member_list"),
+        ("Reports", "reports.index"),
     ],
     "governor": [
         ("Home", "dashboards.home"),
