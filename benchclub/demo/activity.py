@@ -193,8 +193,10 @@ def plan_workshops(rng: random.Random, specs: list[dict[str, Any]], scores: Scor
         leaders = ranked[-4:][::-1]  # best first; a firm that has hosted lets the next one show its plant
         host = next((f for f in leaders if f not in {p.host for p in plans}), leaders[0])
         tail = ranked[: max(5, len(ranked) // 4 + 2)][:WORKSHOP_CAPACITY]
-        registered = tuple(f for f in tail if rng.random() < 0.85)
+        tail += [f for f in spec.get("also_invite", []) if f not in tail]
         planned = bool(spec.get("planned"))
+        # The planned workshop's invitations have just gone out: nobody has registered yet.
+        registered = () if planned else tuple(f for f in tail if rng.random() < 0.85)
         attended = () if planned else tuple(f for f in registered if rng.random() < 0.85)
         for firm in attended:
             boost(scores, firm, kpi, _month_index(calendar, next_month(month)))

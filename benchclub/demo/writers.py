@@ -159,7 +159,7 @@ def write_workshops(demo: Demo, plan: Plan) -> None:
         month = w.held_on.strftime("%Y-%m")
         workshop = Workshop(
             club_id=demo.club.id, kpi_code=w.kpi, title=w.title, host_firm_id=host.id,
-            host_status=HostStatus.PENDING if w.planned else HostStatus.AGREED, held_on=w.held_on,
+            host_status=HostStatus.AGREED, held_on=w.held_on,
             place=f"{host.name} plant", capacity=12, status=WorkshopStatus.PLANNED if w.planned else WorkshopStatus.HELD,
             agenda="Host's plant tour; how the host measures and improves; each firm picks one action.",
             notes="" if w.planned else f"{len(w.attended)} firms attended; each left with one improvement action.",
