@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import logging
 from pathlib import Path
 
@@ -41,6 +42,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config)
+    if issubclass(config, ProductionConfig):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # read now, never a class-time default
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
