@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import importlib
-import os
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
