@@ -33,7 +33,7 @@ FEATURES = (
 def create_app(config: type[Config] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, CLI."""
     config = config or config_from_env()
-    if config is ProductionConfig or (isinstance(config, type) and issubclass(config, ProductionConfig)):
+    if issubclass(config, ProductionConfig):
         ProductionConfig.validate()
     app = Flask(
         __name__,
