@@ -90,3 +90,13 @@ def test_sessions_expire_after_their_lifetime(app, login_as, client):
         assert resp.status_code == 302 and "/login" in resp.headers["Location"]
     finally:
         app.permanent_session_lifetime = original
+
+
+def test_forms_without_a_csrf_token_are_refused(app, client, world):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        resp = client.post("/login", data={"email": "a@alpha.test", "password": PASSWORD})
+        assert resp.status_code == 400
+        assert client.get("/").status_code == 302  # not logged in
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
