@@ -7,7 +7,7 @@ into a report, except the host firms of workshops, which agreed to be named.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,13 +19,16 @@ from ..benchmarks.clubview import TailChange, tail_shortening
 from ..benchmarks.dashboard import own_valid_standards
 from ..benchmarks.disclosure import MEMBER, ReleasedShare, ReleasedStat, Thresholds, Viewer, n_label
 from ..extensions import db
-from ..kpis.periods import list_periods
+from ..kpis.periods import list_periods, month_end, month_start
 from ..kpis.queries import get_completeness
+from ..ladder.defaults import DEFAULT_STAGES
+from ..ladder.facts import StageFact
+from ..ladder.rules import current_stage
 from ..models import Club, Firm, FirmKind, KpiDefinition, StageChange, SupplyLink, Workshop, WorkshopStatus
 from ..workshops.queries import PublicHorizon, get_impact, public_horizons
 from .spans import ReportSpan
 
-STAGE_NAMES = {1: "Inspected", 2: "Self-certified", 3: "Zero-defect", 4: "Total quality"}
+STAGE_NAMES = {number: name for number, name, _ in DEFAULT_STAGES}  # governors may rename theirs
 HISTORY_MONTHS = 24
 
 
@@ -140,12 +143,11 @@ def _stage_mix(club: Club, month: str) -> tuple[list[StageMixRow], int | str]:
     links = db.session.execute(
         sa.select(SupplyLink.governor_id, SupplyLink.supplier_id).join(Firm, Firm.id == SupplyLink.supplier_id)
         .where(Firm.club_id == club.id)).all()
-    changes = db.session.execute(
-        sa.select(StageChange.governor_id, StageChange.supplier_id, StageChange.stage)
-        .where(StageChange.effective_month <= month)
-        .order_by(StageChange.effective_month, StageChange.id)).all()
-    latest = {(g, s): stage for g, s, stage in changes}
-    counts = Counter(latest.get((g, s), 1) for g, s in links)
+    history: dict[tuple[int, int], list[StageFact]] = defaultdict(list)
+    for change in db.session.scalars(
+            sa.select(StageChange).join(Firm, Firm.id == StageChange.supplier_id).where(Firm.club_id == club.id)):
+        history[(change.governor_id, change.supplier_id)].append(StageFact(change.stage, change.effective_month))
+    counts = Counter(current_stage(history[pair], month)[0] for pair in map(tuple, links))
     floor = Thresholds.from_club(club).min_firms
     rows = []
     for stage in sorted(set(STAGE_NAMES) | set(counts)):
@@ -157,15 +159,12 @@ def _stage_mix(club: Club, month: str) -> tuple[list[StageMixRow], int | str]:
 
 def _workshops(club: Club, span: ReportSpan) -> list[WorkshopSummary]:
     """Workshops held in the span with attendance (banded) and their released impact."""
-    first_day = f"{span.first}-01"
-    last_day = f"{span.last}-31"
     workshops = db.session.scalars(
-        sa.select(Workshop).where(Workshop.club_id == club.id, Workshop.status == WorkshopStatus.HELD)
+        sa.select(Workshop).where(Workshop.club_id == club.id, Workshop.status == WorkshopStatus.HELD,
+                                  Workshop.held_on.between(month_start(span.first), month_end(span.last)))
         .order_by(Workshop.held_on)).all()
     summaries = []
     for w in workshops:
-        if not first_day <= w.held_on.isoformat() <= last_day:
-            continue
         impact = get_impact(w)
         attending = sum(1 for r in w.registrations if r.attended)
         summaries.append(WorkshopSummary(w, impact.kpi, n_label(attending, club), public_horizons(impact), impact.note))

@@ -116,3 +116,23 @@ def test_reports_index_lists_quarters_and_years_with_closed_months(client, bench
     _login(client, "member@bc.test")
     resp = client.get("/reports/")
     assert b"/reports/mine/2025-Q1" in resp.data
+
+
+def test_stage_mix_counts_pairs_at_the_month_and_withholds_small_counts(db):
+    from benchclub.models import StageChange
+
+    club = build_bench_club(16, code="SX", months=MONTHS, consenting=10)  # GOV-1 linked to 11 suppliers
+    for supplier, month in zip(club.suppliers[:6], ["2025-02"] * 5 + ["2025-06"], strict=True):
+        db.session.add(StageChange(governor_id=club.governor.id, supplier_id=supplier.id, stage=2,
+                                   effective_month=month, reason="test"))
+    db.session.flush()
+    report = build_report(club.club, parse_span("2025-Q1"))
+    counts = {row.stage: row.count for row in report.stage_mix}
+    # The 2025-06 promotion is after the span: 6 pairs remain at stage 1, 5 reached stage 2.
+    assert counts == {1: 6, 2: 5, 3: 0, 4: 0}
+    assert report.stage_pairs == "10-19"
+    db.session.add(StageChange(governor_id=club.governor.id, supplier_id=club.suppliers[6].id, stage=3,
+                               effective_month="2025-01", reason="test"))
+    db.session.flush()
+    counts = {row.stage: row.count for row in build_report(club.club, parse_span("2025-Q1")).stage_mix}
+    assert counts[3] == "fewer than 5" and counts[1] == 5
