@@ -141,9 +141,9 @@ def can_view_identified_kpis(user: User, firm: Firm, kpi_code: str | None = None
         consent = active_consent(user.firm, firm)
         if consent is None:
             return False
-        return kpi_code is None and (consent.all_kpis or bool(consent.kpi_codes)) or (
-            kpi_code is not None and consent.covers(kpi_code)
-        )
+        if kpi_code is None:  # "any of its KPIs at all?"
+            return consent.all_kpis or bool(consent.kpi_codes)
+        return consent.covers(kpi_code)
     return False
 
 
@@ -372,3 +372,10 @@ def can_view_own_stages(user: User) -> bool:
 def can_read_member_report(user: User) -> bool:
     """A member reads its own firm's confidential report (a supplier firm of a club)."""
     return is_member(user) and user.firm.is_supplier
+
+
+def facilitated_club_id(user: User) -> int | None:
+    """The club a facilitator runs (for its home page); None for every other role, the admin included."""
+    if user.is_authenticated and user.role == Role.FACILITATOR and is_facilitator_of(user, user.club_id):
+        return user.club_id
+    return None

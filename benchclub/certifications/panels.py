@@ -4,17 +4,15 @@ from __future__ import annotations
 from datetime import date
 
 from ..dashboards.panels import Panel, home_panel
-from ..models import CertificateStatus, Role, User
-from ..permissions import can_manage_certificates, can_manage_club
+from ..models import CertificateStatus, User
+from ..permissions import can_manage_certificates, facilitated_club_id, is_member
 from .services import count_expiring, list_certificates, list_expiring
 
 
 @home_panel
 def member_certificates_panel(user: User) -> Panel | None:
     """Member: which of the firm's certificates are expiring or expired (or that none are recorded)."""
-    if not user.is_authenticated or user.role != Role.MEMBER or user.firm is None:
-        return None
-    if not can_manage_certificates(user, user.firm):
+    if not is_member(user) or not can_manage_certificates(user, user.firm):
         return None
     today = date.today()
     certs = list_certificates(user.firm)
@@ -26,7 +24,7 @@ def member_certificates_panel(user: User) -> Panel | None:
 @home_panel
 def facilitator_certificates_panel(user: User) -> Panel | None:
     """Facilitator: how many of the club's certificates expire within 90 days, and how many expired."""
-    if not user.is_authenticated or user.role != Role.FACILITATOR or not can_manage_club(user, user.club_id):
+    if facilitated_club_id(user) is None:
         return None
     today = date.today()
     expiring = count_expiring(user.club_id, today)

@@ -5,7 +5,7 @@ from datetime import date
 
 from .. import permissions
 from ..dashboards.panels import Panel, home_panel
-from ..models import Role, User
+from ..models import User
 from ..templating import month_label
 from . import queries
 from .periods import list_periods
@@ -36,7 +36,7 @@ def governor_measurements_panel(user: User) -> Panel | None:
 @home_panel
 def facilitator_completeness_panel(user: User) -> Panel | None:
     """The facilitator's view of the latest open month: how many firms are complete, partial, missing."""
-    if user.role != Role.FACILITATOR or user.club is None:
+    if permissions.facilitated_club_id(user) is None:
         return None
     latest = next((p for p in list_periods(user.club) if p.is_open), None)
     counts: dict[str, int] = {}
