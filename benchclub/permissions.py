@@ -227,6 +227,17 @@ def consenting_supplier_ids(governor: Firm | None) -> set[int]:
     return set(db.session.scalars(query))
 
 
+def consented_kpis_by_supplier(governor: Firm) -> dict[int, set[str] | None]:
+    """In one query, per consenting linked supplier: the KPI codes it shares (None = all of them)."""
+    query = (
+        sa.select(Consent)
+        .join(SupplyLink, sa.and_(SupplyLink.supplier_id == Consent.supplier_id,
+                                  SupplyLink.governor_id == Consent.governor_id))
+        .where(Consent.governor_id == governor.id, Consent.revoked_at.is_(None))
+    )
+    return {c.supplier_id: None if c.all_kpis else set(c.kpi_codes or []) for c in db.session.scalars(query)}
+
+
 def can_view_member_benchmarks(user: User) -> bool:
     """A supplier's member sees anonymised benchmarks with its own position."""
     return is_member(user) and user.firm.is_supplier

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..kpis.periods import month_end
 from ..models import Certificate, Club, Firm, KpiDefinition, SnapshotFirm
-from ..permissions import consented_kpi_codes
+from ..permissions import consented_kpis_by_supplier
 from . import queries
 from .charts import sparkline_pair
 from .disclosure import ReleasedShare, ReleasedStat, Viewer
@@ -171,9 +171,10 @@ def governor_supplier_points(viewer: Viewer, governor_user, club: Club, month: s
         ranks = {r.firm_id: r.percentile_rank for r in db.session.scalars(sa.select(SnapshotFirm).where(
             SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi.code,
             SnapshotFirm.group_key == group, SnapshotFirm.firm_id.in_(viewer.known_firm_ids)))}
+    shared = consented_kpis_by_supplier(governor_user.firm)
     points = []
     for row, firm in rows:
-        codes = consented_kpi_codes(governor_user, firm)
+        codes = shared.get(firm.id, set())
         if codes is not None and kpi.code not in codes:
             continue  # the supplier shares other KPIs only
         rank = (row.percentile_rank if group == "all" else ranks.get(firm.id)) if stat.released else None
