@@ -261,14 +261,14 @@ def plan_import(data: bytes, *, actor: User | None, limit: int) -> ImportPlan:
     return plan_rows(rows, actor=actor)
 
 
-def apply_plan(plan: ImportPlan, *, actor: User | None) -> ImportPlan:
+def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import") -> ImportPlan:
     """Write every row of a clean plan, auditing each change; refuse the whole plan if any row is bad."""
     if not plan.ok:
         raise ImportRejectedError(plan.errors)
     plan.written = {action: plan.count(action) for action in ("new", "update", "unchanged")}
     for row in plan.rows:
         upsert_value(row.firm, row.kpi, row.period, row.source, row.checked, actor=actor, current=row.current,
-                     via="CSV import")
+                     via=via)
     db.session.flush()
     return plan
 
