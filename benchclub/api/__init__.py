@@ -39,7 +39,7 @@ def register(app: Flask) -> None:
     """Blueprints (API, token page, reference page), problem+json errors, CSRF exemption and `flask tokens`."""
     from ..errors import DomainError
     from ..extensions import csrf
-    from . import account_views, cli, problems, reference
+    from . import account_views, auth, cli, problems, reference
     from .views import bp
 
     for key, value in API_DEFAULTS.items():
@@ -55,5 +55,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(account_views.bp)
     app.register_blueprint(reference.bp)
     problems.install(app)
+    app.session_interface = auth.SessionlessApi(app.session_interface)
     app.extensions["benchclub-api"] = api
     cli.register_cli(app)

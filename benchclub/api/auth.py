@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import g, request
+from flask.sessions import NullSession, SessionInterface
 from flask_limiter.util import get_remote_address
 
 from ..errors import DomainError
@@ -11,6 +12,23 @@ from ..extensions import db
 from ..models import ApiToken, User
 from . import tokens
 from .problems import ApiProblem
+
+
+class SessionlessApi(SessionInterface):
+    """Wraps the app's session interface: under /api no cookie session is opened, read or set."""
+
+    def __init__(self, inner: SessionInterface):
+        self.inner = inner
+
+    def open_session(self, app, request):  # noqa: ANN001 (Flask's signature)
+        if request.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return self.inner.open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:  # noqa: ANN001
+        if isinstance(session, NullSession):
+            return None
+        return self.inner.save_session(app, session, response)
 
 
 def bearer_secret() -> str | None:
