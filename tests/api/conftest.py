@@ -23,10 +23,9 @@ def bearer(secret: str | None) -> dict[str, str]:
 def tokens(world):
     """A read-write token per world role (anonymous: None), and `<role>_read` read-only ones."""
     out: dict[str, str | None] = {"anonymous": None}
-    for role in ROLES:
-        if role != "anonymous":
-            out[role] = token_for(world.users[role])
-            out[f"{role}_read"] = token_for(world.users[role], "read")
+    for role in [r for r in ROLES if r != "anonymous"] + ["member_x"]:
+        out[role] = token_for(world.users[role])
+        out[f"{role}_read"] = token_for(world.users[role], "read")
     return out
 
 
