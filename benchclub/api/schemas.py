@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^(199\d|20\d\d|2100)-(0[1-9]|1[0-2])$"  # the years BenchClub accepts, 1990-2100
 MAX_PER_PAGE = 500
 MAX_BATCH = 1000
 
