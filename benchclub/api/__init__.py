@@ -37,7 +37,6 @@ class BenchClubApi(Api):
 
 def register(app: Flask) -> None:
     """Blueprints (API, token page, reference page), problem+json errors, CSRF exemption and `flask tokens`."""
-    from ..errors import DomainError
     from ..extensions import csrf
     from . import account_views, auth, cli, problems, reference
     from .views import bp
@@ -49,8 +48,6 @@ def register(app: Flask) -> None:
                                                        "description": "A personal API token"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     csrf.exempt(bp)
-    bp.register_error_handler(problems.ApiProblem, problems.api_problem)
-    bp.register_error_handler(DomainError, problems.domain_problem)
     api.register_blueprint(bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(reference.bp)

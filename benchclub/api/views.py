@@ -19,7 +19,7 @@ from ..kpis.queries import list_value_history
 from ..models import Club, KpiValue, Period
 from . import services
 from .auth import api_user, authenticate_request, rate_limit_key, require_write
-from .problems import ApiProblem
+from .problems import ApiProblem, api_problem, domain_problem
 from .schemas import (
     ClubArgs,
     HistoryList,
@@ -61,6 +61,8 @@ def _api_limit() -> str:
 
 
 limiter.limit(_api_limit, key_func=rate_limit_key)(bp)
+bp.register_error_handler(ApiProblem, api_problem)
+bp.register_error_handler(DomainError, domain_problem)
 
 
 @bp.before_request
