@@ -45,6 +45,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if issubclass(config, ProductionConfig):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # read now, never a class-time default
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -80,6 +81,14 @@ def register_extensions(app: Flask) -> None:
     from .auth.services import load_user
 
     login_manager.user_loader(load_user)
+
+
+def register_security(app: Flask) -> None:
+    """Headers, caching, input guards, bounded ids and proxy trust (benchclub/security.py)."""
+    from .security import register, register_converters
+
+    register_converters(app)
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:
