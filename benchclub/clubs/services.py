@@ -102,8 +102,7 @@ def create_firm(
         raise DomainError("A firm needs a name.", field="name")
     if not (sector or "").strip():
         raise DomainError("A firm needs a sector.", field="sector")
-    if employees is not None and employees < 0:
-        raise DomainError("Employees cannot be negative.", field="employees")
+    check_employees(employees)
     if db.session.scalar(sa.select(Firm.id).where(Firm.code == code)) is not None:
         raise DomainError(f"Firm code {code} is already taken.", field="code")
     firm = Firm(club=club, code=code, name=name.strip(), kind=kind, country=country, sector=sector.strip(),
@@ -125,8 +124,7 @@ def update_firm(firm: Firm, *, name: str, country: str, sector: str, employees: 
         raise DomainError("A firm needs a name.", field="name")
     if not changes["sector"]:
         raise DomainError("A firm needs a sector.", field="sector")
-    if employees is not None and employees < 0:
-        raise DomainError("Employees cannot be negative.", field="employees")
+    check_employees(employees)
     for attr, new in changes.items():
         old = getattr(firm, attr)
         if old != new:
@@ -173,6 +171,18 @@ def _check_new_kpi_code(club: Club, code: str) -> None:
         raise DomainError(f"KPI {code} already exists in this club.", field="code")
 
 
+#: KPI bounds beyond this are typing mistakes, and their width would overflow to infinity in the histogram bins.
+MAX_KPI_MAGNITUDE = 1e12
+#: The largest firm on Earth employs about 2.3 million people.
+MAX_EMPLOYEES = 10_000_000
+
+
+def check_employees(employees: int | None) -> None:
+    """A head count a firm can have (a 30-digit number would overflow the database column)."""
+    if employees is not None and not 0 <= employees <= MAX_EMPLOYEES:
+        raise DomainError(f"Employees must be a whole number from 0 to {MAX_EMPLOYEES:,}.", field="employees")
+
+
 def _check_ranges(data: dict[str, Any]) -> dict[str, float]:
     numbers: dict[str, float] = {}
     for key in ("hard_min", "hard_max", "soft_min", "soft_max"):
@@ -181,8 +191,9 @@ def _check_ranges(data: dict[str, Any]) -> dict[str, float]:
             numbers[key] = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise DomainError(f"{key.replace('_', ' ')} must be a number.", field=key) from None
-        if not math.isfinite(numbers[key]):
-            raise DomainError(f"{key.replace('_', ' ')} must be a finite number.", field=key)
+        if not math.isfinite(numbers[key]) or abs(numbers[key]) > MAX_KPI_MAGNITUDE:
+            raise DomainError(f"{key.replace('_', ' ')} must be a number between {-MAX_KPI_MAGNITUDE:g} and "
+                              f"{MAX_KPI_MAGNITUDE:g}.", field=key)
     if not numbers["hard_min"] < numbers["hard_max"]:
         raise DomainError("The hard minimum must be below the hard maximum.", field="hard_max")
     if not (numbers["hard_min"] <= numbers["soft_min"] <= numbers["soft_max"] <= numbers["hard_max"]):
