@@ -45,6 +45,8 @@ CASES = [
                                                                "admin": 302}, method="POST", data=lambda w: NEW_KPI,
          note="save"),
     Case("clubs.edit_kpi", lambda w: f"/club/kpis/{_kpi_id(w)}/edit", THIS_CLUB),
+    Case("clubs.edit_kpi", lambda w: f"/club/kpis/{_kpi_id(w)}/edit",
+         {"facilitator": 422, "admin": 422}, method="POST", data=lambda w: {}, note="empty form"),
     Case("clubs.users", lambda w: "/club/users", CLUB_STAFF),
     Case("clubs.users", lambda w: "/club/users?club=C1",
          {"facilitator": 200, "other_facilitator": 422, "admin": 200}, method="POST",
