@@ -29,8 +29,9 @@ def create_club(code: str, name: str, *, actor: User | None = None) -> Club:
     code = _check_code(code, "club code")
     if not name.strip():
         raise DomainError("A club needs a name.", field="name")
-    if db.session.scalar(sa.select(Club.id).where(Club.code == code)) is not None:
-        raise DomainError(f"Club {code} already exists.", field="code")
+    same = db.session.scalar(sa.select(Club.code).where(sa.func.lower(Club.code) == code.lower()))
+    if same is not None:  # codes are case-insensitive: 'auto' next to 'AUTO' would be a trap
+        raise DomainError(f"Club {same} already exists (club codes ignore upper and lower case).", field="code")
     club = Club(code=code, name=name.strip())
     db.session.add(club)
     db.session.flush()
@@ -60,8 +61,8 @@ def _kpi_from_spec(club: Club, spec: dict[str, Any], position: int) -> KpiDefini
 
 
 def get_club(code: str) -> Club:
-    """The club with that code, or a NotFoundError naming it."""
-    club = db.session.scalar(sa.select(Club).where(Club.code == code))
+    """The club with that code (upper or lower case alike), or a NotFoundError naming it."""
+    club = db.session.scalar(sa.select(Club).where(sa.func.lower(Club.code) == (code or "").strip().lower()))
     if club is None:
         raise NotFoundError(f"There is no club with code {code}.")
     return club
