@@ -25,12 +25,34 @@ pytestmark = pytest.mark.committed_db
 PARALLEL = 20
 
 
+@pytest.fixture()
+def postgres(app):
+    """Threads racing on one database: PostgreSQL's row locks (SQLite's single file lock serialises writers)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs TEST_DATABASE_URL on PostgreSQL (make test runs it there)")
+
+
+def test_two_editors_of_the_same_form_the_second_is_told_and_nothing_is_overwritten(app, world):
+    add_value(world, "A", "otd_pct", "2025-02", 90)
+    db.session.commit()
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        client.post("/login", data={"email": "a@alpha.test", "password": "correct-horse-battery"})
+        assert 'name="version-otd_pct" value="1"' in client.get("/kpis/month/2025-02").text
+    assert first.post("/kpis/month/2025-02", data={"value-otd_pct": "91", "version-otd_pct": "1"}).status_code == 302
+    resp = second.post("/kpis/month/2025-02", data={"value-otd_pct": "92", "version-otd_pct": "1"},
+                       follow_redirects=True)
+    assert "changed by someone else" in resp.text
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(KpiValue.value)) == 91.0
+
+
 def _kpis(club_id: int) -> list[KpiDefinition]:
     return list(db.session.scalars(sa.select(KpiDefinition).where(KpiDefinition.club_id == club_id)
                                    .order_by(KpiDefinition.id)))
 
 
-def test_the_second_of_two_editors_gets_a_conflict_not_a_silent_overwrite(app, world):
+def test_the_second_of_two_racing_saves_gets_a_conflict_not_a_silent_overwrite(app, world, postgres):
     value = add_value(world, "A", "otd_pct", "2025-02", 90)
     db.session.commit()
     value_id, firm_id, kpi_id = value.id, value.firm_id, value.kpi_id
@@ -91,7 +113,7 @@ def _slots(world) -> list[tuple[str, str, str, float]]:
     return slots
 
 
-def test_twenty_parallel_imports_are_each_all_or_nothing_and_lose_no_row(app, world):
+def test_twenty_parallel_imports_are_each_all_or_nothing_and_lose_no_row(app, world, postgres):
     slots = _slots(world)
     assert len(slots) >= 4 + PARALLEL
     shared, own = slots[:4], slots[4:4 + PARALLEL]
