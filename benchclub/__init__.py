@@ -128,3 +128,6 @@ def register_cli(app: Flask) -> None:
     from .seed import register_cli as register_seed_cli
 
     register_seed_cli(app)
+    from .backup import register_cli as register_backup_cli
+
+    register_backup_cli(app)
