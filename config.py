@@ -40,6 +40,9 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     TESTING = False
     DEBUG = False
+    # Number of trusted reverse proxies in front of gunicorn (0: use the socket's address). See README.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR") or os.environ.get("TRUSTED_PROXIES") or "0")
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
 
 
 class DevelopmentConfig(Config):
@@ -82,3 +85,18 @@ CONFIGS = {
 def config_from_env() -> type[Config]:
     """Pick the configuration class named by BENCHCLUB_ENV (default development)."""
     return CONFIGS[os.environ.get("BENCHCLUB_ENV", "development")]
+
+
+def startup_problem(*, from_cli: bool = False) -> str | None:
+    """Why a server must not start with this environment (one line), or None."""
+    env = os.environ.get("BENCHCLUB_ENV")
+    if env is None:
+        if from_cli or os.environ.get("BENCHCLUB_ALLOW_DEV") == "1":
+            return None
+        return ("BENCHCLUB_ENV is not set: refusing to serve with development settings (debug, public secret key). "
+                "Set BENCHCLUB_ENV=production and SECRET_KEY, or BENCHCLUB_ALLOW_DEV=1 for a local trial.")
+    if env not in CONFIGS:
+        return f"BENCHCLUB_ENV={env!r} is not one of {', '.join(CONFIGS)}."
+    if env == "production" and not os.environ.get("SECRET_KEY"):
+        return "SECRET_KEY must be set in production (a long random string, e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+    return None

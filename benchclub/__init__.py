@@ -45,6 +45,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if issubclass(config, ProductionConfig):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # read now, never a class-time default
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -81,6 +82,14 @@ def register_extensions(app: Flask) -> None:
     from .auth.services import load_user
 
     login_manager.user_loader(load_user)
+
+
+def register_security(app: Flask) -> None:
+    """Headers, caching, input guards, bounded ids and proxy trust (benchclub/security.py)."""
+    from .security import register, register_converters
+
+    register_converters(app)
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -120,6 +129,9 @@ def register_cli(app: Flask) -> None:
     from .seed import register_cli as register_seed_cli
 
     register_seed_cli(app)
+    from .backup import register_cli as register_backup_cli
+
+    register_backup_cli(app)
 
 
 def register_api(app: Flask) -> None:

@@ -157,6 +157,14 @@ def consented_kpi_codes(user: User, supplier: Firm) -> set[str] | None:
     return None if consent.all_kpis else set(consent.kpi_codes or [])
 
 
+def can_view_supplier_certificates(user: User, supplier: Firm) -> bool:
+    """A supplier's certificates: its own members, its facilitator, or a linked governor it consented to (§6)."""
+    if is_own_firm(user, supplier) or is_facilitator_of(user, supplier.club_id):
+        return True
+    return is_governor(user) and link_between(user.firm, supplier) is not None \
+        and active_consent(user.firm, supplier) is not None
+
+
 def can_view_supplier_stage(user: User, governor: Firm, supplier: Firm) -> bool:
     """The ladder stage: the supplier itself, that governor's staff, the facilitator."""
     if is_own_firm(user, supplier) or is_facilitator_of(user, supplier.club_id):

@@ -86,6 +86,12 @@ def group_label(key: str) -> str:
     return f"Tier {value}" if dim == "tier" else f"{dim.capitalize()}: {value}"
 
 
+def snapshot_group_keys(snapshot: Snapshot) -> set[str]:
+    """Every peer group a published snapshot has statistics for."""
+    return set(db.session.scalars(sa.select(SnapshotStat.group_key).where(SnapshotStat.snapshot_id == snapshot.id)
+                                  .distinct()))
+
+
 def group_choices(snapshot: Snapshot | None, viewer: Viewer, club: Club) -> list[tuple[str, str]]:
     """Peer groups offered in the picker: for members and governors only groups with enough firms."""
     if snapshot is None:

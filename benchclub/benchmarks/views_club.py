@@ -94,8 +94,8 @@ def import_comparators():
     form = ComparatorImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        text = form.file.data.read().decode("utf-8", errors="replace")
         try:
+            text = services.decode_csv_upload(form.file.data.read())
             imported = services.import_comparators(club, text, actor=current_user,
                                                    illustrative=bool(form.illustrative.data))
         except services.ComparatorImportError as exc:

@@ -10,6 +10,7 @@ from ..audit import record
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm
+from ..transactions import run_atomically
 from . import exports, imports, uploads
 from .csv_io import COLUMNS, FileTooLargeError
 from .forms import ConfirmImportForm, UploadForm
@@ -71,13 +72,14 @@ def import_commit(token: str):
     except DomainError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("kpis.import_upload"))
-    plan = imports.plan_import(data, actor=current_user, limit=_limit())
+    try:  # re-checked and written in one transaction, retried whole after a deadlock or a concurrent import
+        plan = run_atomically(lambda: imports.plan_and_apply(data, actor=current_user, limit=_limit()))
+    except DomainError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("kpis.import_upload"))
     if not plan.ok:
-        db.session.rollback()
         flash("The file is no longer valid (something changed since the preview); nothing was imported.", "danger")
         return _preview(UploadForm(), plan, filename)
-    imports.apply_plan(plan, actor=current_user)
-    db.session.commit()
     uploads.discard_upload(_folder(), token)
     written = plan.written or {}
     flash(f"Imported {filename}: {written.get('new', 0)} new, {written.get('update', 0)} updated, "

@@ -266,10 +266,20 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import")
     if not plan.ok:
         raise ImportRejectedError(plan.errors)
     plan.written = {action: plan.count(action) for action in ("new", "update", "unchanged")}
-    for row in plan.rows:
+    # Rows are written in one global order (firm, KPI, period, source), so two imports touching the same
+    # rows queue behind each other instead of deadlocking (each waits for the row the other holds).
+    for row in sorted(plan.rows, key=lambda r: (r.firm.id, r.kpi.id, r.period.id, r.source.id)):
         upsert_value(row.firm, row.kpi, row.period, row.source, row.checked, actor=actor, current=row.current,
                      via=via)
     db.session.flush()
+    return plan
+
+
+def plan_and_apply(data: bytes, *, actor: User | None, limit: int) -> ImportPlan:
+    """Check the whole file, then write it if clean; a plan with errors is returned and writes nothing."""
+    plan = plan_import(data, actor=actor, limit=limit)
+    if plan.ok:
+        apply_plan(plan, actor=actor)
     return plan
 
 

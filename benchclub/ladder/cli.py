@@ -1,18 +1,18 @@
 """`flask visits add`, `flask ladder evaluate` and `flask ladder history`: thin commands over the services."""
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .. import jsonout
 from ..clubs.services import get_firm
 from ..errors import DomainError
 from ..extensions import db
 from ..kpis.periods import parse_month
-from ..models import DecisionStatus, Recommendation
+from ..models import DecisionStatus, FirmKind, Recommendation
 from . import evaluation, services, visits
 
 
@@ -23,7 +23,12 @@ def _fail(exc: Exception) -> None:
 
 def _governor_and_supplier(governor_code: str, supplier_code: str):
     governor = get_firm(governor_code)
+    if governor.kind != FirmKind.GOVERNOR:
+        raise DomainError(f"--governor {governor.code} is a {governor.kind.value} firm, not a governor. "
+                          "Give the governor's firm code (and the supplier's as --supplier).")
     supplier = get_firm(supplier_code, governor.club)
+    if supplier.kind != FirmKind.SUPPLIER:
+        raise DomainError(f"--supplier {supplier.code} is a {supplier.kind.value} firm, not a supplier.")
     services.require_link(governor, supplier)
     return governor, supplier
 
@@ -91,7 +96,7 @@ def ladder_evaluate(governor_code, period, as_json, apply) -> None:
     else:
         db.session.rollback()  # evaluation may have created the default ladder; leave nothing behind
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(jsonout.dumps(rows, indent=2))
         return
     for r in rows:
         arrow = f"{r['stage']} -> {r['target_stage']}" if r["recommendation"] != Recommendation.HOLD.value else ""
@@ -111,7 +116,7 @@ def ladder_history(governor_code, supplier_code, as_json) -> None:
              "decided_by": h.decided_by.email if h.decided_by else None,
              "recorded_at": h.created_at.isoformat()} for h in services.list_stage_history(governor, supplier)]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(jsonout.dumps(rows, indent=2))
         return
     if not rows:
         click.echo(f"{supplier.code} has been at stage 1 with {governor.code} since it was linked.")

@@ -102,7 +102,9 @@ def supplier_scorecard(firm_id: int):
         abort(403)
     link = services.require_link(current_user.firm, supplier)
     card = scorecard.supplier_scorecard(current_user.firm, link,
-                                        permissions.consented_kpi_codes(current_user, supplier))
+                                        permissions.consented_kpi_codes(current_user, supplier),
+                                        show_certificates=permissions.can_view_supplier_certificates(current_user,
+                                                                                                     supplier))
     db.session.commit()
     trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target))
               for s in card.series]
