@@ -47,7 +47,8 @@ current snapshots for members and governors; rule 8 (facilitator views audited) 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -392,5 +393,37 @@ from .plan import (  # noqa: E402
     released_keys,
 )
 
-__all__ = ["EarlierRevision", "audit_counts", "GroupRelease", "PeriodFacts", "ReleasePlan", "ShareRelease", "group_phrase",
+__all__ = ["EarlierRevision", "audit_counts", "governor_release", "offered_groups", "GroupRelease", "PeriodFacts", "ReleasePlan", "ShareRelease", "group_phrase",
            "members_by_group", "plan_release", "released_keys"]
+
+
+_GOVERNOR_PLANS: OrderedDict[tuple, ReleasePlan] = OrderedDict()
+_GOVERNOR_PLANS_KEPT = 256
+
+
+def governor_release(cache_key: Hashable, facts: PeriodFacts, earlier: Sequence[EarlierRevision], viewer: Viewer,
+                     club: Any) -> ReleasePlan:
+    """Rule 7 on request: the period's figures over the firms this governor does NOT know, audited for it.
+
+    Its consenting suppliers *now* (`viewer.known_firm_ids`) are left out of every statistic and the audit
+    runs on the rest, so known firms are subtractable in every combination; consent changes apply at
+    once. Earlier revisions' released figures (restricted to the same unknown firms) count as released.
+    Plans are cached by (cache_key, known firms, thresholds); the cache key names a snapshot revision.
+    """
+    t = Thresholds.from_club(club)
+    key = (cache_key, viewer.known_firm_ids, t)
+    plan = _GOVERNOR_PLANS.get(key)
+    if plan is None:
+        plan = plan_release(facts, t, known=viewer.known_firm_ids, earlier=earlier, governor=True)
+        _GOVERNOR_PLANS[key] = plan
+        while len(_GOVERNOR_PLANS) > _GOVERNOR_PLANS_KEPT:
+            _GOVERNOR_PLANS.popitem(last=False)
+    else:
+        _GOVERNOR_PLANS.move_to_end(key)
+    return plan
+
+
+def offered_groups(withheld_by_group: Iterable[tuple[str, str | None]], viewer: Viewer) -> list[str]:
+    """The group picker: groups with at least one released KPI for this viewer (all groups for the facilitator)."""
+    offered = {g for g, reason in withheld_by_group if viewer.identified or reason is None}
+    return sorted(offered, key=lambda g: (g != "all", g))
