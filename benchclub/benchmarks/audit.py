@@ -21,9 +21,17 @@ from math import gcd
 Unit = Hashable
 
 
+@dataclass(frozen=True, order=True)
+class OldValue:
+    """A unit for a firm's value in an earlier revision that differs from its current one."""
+
+    firm: Hashable
+    revision: int
+
+
 def firm_of(unit: Unit) -> Hashable:
-    """The firm behind a unit: a firm id, or (firm id, revision) for an earlier revision's value."""
-    return unit[0] if isinstance(unit, tuple) else unit
+    """The firm behind a unit: the unit itself, or the firm of an earlier revision's changed value."""
+    return unit.firm if isinstance(unit, OldValue) else unit
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import stats
-from .audit import Figure, Probe, audit
+from .audit import Figure, OldValue, Probe, audit
 
 RULE1_MEMBER = "Suppressed: fewer than {k} firms reported this KPI in this group."
 RULE1_GOVERNOR = "Suppressed: fewer than {k} firms in this group are not your consenting suppliers."
@@ -194,10 +194,10 @@ def _earlier_figures(current: PeriodFacts, earlier: EarlierRevision, t: Any) -> 
         rows = []
         for system, units in fig.rows:
             moved = changed.get(system.split("|", 1)[1], set()) if system.startswith("sum|") else set()
-            rows.append((system, frozenset((u, earlier.revision) if u in moved else u for u in units)))
+            rows.append((system, frozenset(OldValue(u, earlier.revision) if u in moved else u for u in units)))
         out.append(Figure(f"r{earlier.revision}|{fig.key}", tuple(rows),
                           f"revision {earlier.revision}: {fig.label}", fig.size, frozen=True))
-    probes = [Probe(f"sum|{code}", ((f, 1), ((f, earlier.revision), -1)), CHANGE)
+    probes = [Probe(f"sum|{code}", ((f, 1), (OldValue(f, earlier.revision), -1)), CHANGE)
               for code, firms in sorted(changed.items()) for f in sorted(firms)]
     return out, probes
 
@@ -278,7 +278,7 @@ def released_keys(plan: ReleasePlan, t: Any) -> frozenset[str]:
     return frozenset(keys)
 
 
-def audit_counts(categories: Mapping[str, Sequence[Any]], club: Any) -> tuple[dict[str, int | str], int | str]:
+def audit_counts(categories: Mapping[Any, Sequence[Any]], club: Any) -> tuple[dict[Any, int | str], int | str]:
     """A report's category counts (each category: the units in it) and their total, as they may be printed.
 
     The categories partition the units (e.g. supplier-governor pairs per ladder stage); the total is
@@ -297,8 +297,11 @@ def audit_counts(categories: Mapping[str, Sequence[Any]], club: Any) -> tuple[di
     elif everyone:
         probes.append(Probe("report", tuple((u, 1) for u in sorted(everyone, key=repr)), "the exact total"))
     withheld = audit(figures, t.min_firms, probes)
-    counts: dict[str, int | str] = {}
+    counts: dict[Any, int | str] = {}
     for name, units in categories.items():
-        counts[name] = "withheld" if f"cat|{name}" in withheld else len(units)
+        if f"cat|{name}" not in withheld:
+            counts[name] = len(units)
+        else:  # a count of 1-4 says so; a larger one withheld only so that a small one stays hidden
+            counts[name] = f"fewer than {t.min_firms}" if len(units) < t.min_firms else "withheld"
     total = n_label(len(everyone), t, exact_withheld="total" in withheld) if everyone else 0
     return counts, total

@@ -1,5 +1,5 @@
 """The release audit's exact core on the worked examples of DISCLOSURE-AUDIT.md."""
-from benchclub.benchmarks.audit import Figure, Probe, audit, find_violations
+from benchclub.benchmarks.audit import Figure, OldValue, Probe, audit, find_violations
 
 
 def fig(key, units, system="sum", frozen=False, label=None):
@@ -57,9 +57,9 @@ def test_frozen_figures_are_never_withheld_and_still_count():
 
 
 def test_a_probe_for_one_firms_change_between_revisions():
-    old = frozenset(list(range(1, 12)) + [(0, 1)])
+    old = frozenset(list(range(1, 12)) + [OldValue(0, 1)])
     new = frozenset(range(12))
-    change = Probe("sum", ((0, 1), ((0, 1), -1)), "one firm's correction")
+    change = Probe("sum", ((0, 1), (OldValue(0, 1), -1)), "one firm's correction")
     withheld = audit([fig("r1|all", old, frozen=True), fig("all", new)], 5, [change])
     assert list(withheld) == ["all"] and "correction" in withheld["all"]
 
