@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import request
 
-from .. import permissions
+from .. import jsonout, permissions
 from ..benchmarks.cli import show_payload
 from ..benchmarks.queries import published_months
 from ..certifications import services as certificates
@@ -126,7 +126,7 @@ def get_benchmarks(kpi: str, period: str | None, group: str, club: str | None):
         payload = show_payload(target.code, kpi, period, group, None, user.email)
     except DomainError as exc:
         raise ApiProblem(404 if "No published" in str(exc) or "no KPI" in str(exc) else 422, str(exc)) from None
-    return payload
+    return jsonout.tidy(payload)  # the same rounding as the CLI's JSON
 
 
 # --- ladder ---------------------------------------------------------------------------------------

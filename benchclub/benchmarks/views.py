@@ -1,11 +1,10 @@
 """Member and governor benchmark pages and downloads. Everything shown comes through disclosure."""
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
+from .. import jsonout
 from ..models import Club, KpiDefinition
 from ..permissions import (
     Role,
@@ -78,7 +77,7 @@ def download(fmt: str):
     if fmt == "csv":
         return Response(dashboard_csv(board), mimetype="text/csv", headers=headers)
     payload = dashboard_json(board, queries.comparators_by_kpi(club), firm_view=viewer.is_member)
-    return Response(json.dumps(payload, indent=2), mimetype="application/json", headers=headers)
+    return Response(jsonout.dumps(payload, indent=2), mimetype="application/json", headers=headers)
 
 
 @bp.get("/governor")
