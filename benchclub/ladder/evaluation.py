@@ -146,14 +146,29 @@ def list_links(governor: Firm) -> list[SupplyLink]:
 
 def assess_suppliers(governor: Firm, period: str, *, links: list[SupplyLink] | None = None,
                      actor: User | None = None) -> list[SupplierAssessment]:
-    """Run the rules for the governor's suppliers in a period without storing anything."""
-    ladder = services.ensure_default_ladder(governor, actor=actor)
-    rules = services.ladder_rules(ladder)
+    """Run the rules for the governor's suppliers in a period without storing anything.
+
+    The ladder version is the one in force for the period, and each month is judged against the
+    threshold in force when it closed: saving new settings changes nothing already closed (DOMAIN §6).
+    """
+    rules = rules_in_force(governor, period, actor=actor)
     links = list_links(governor) if links is None else links
     facts = load_facts(governor, links, rules, period)
     labels, units = kpi_wording(governor.club_id)
     return [SupplierAssessment(link.supplier, link, evaluate(rules, facts[link.supplier_id], period, labels, units))
             for link in links]
+
+
+def rules_in_force(governor: Firm, period: str, *, actor: User | None = None) -> LadderRules:
+    """The rules engine's ladder for a period, with every monthly threshold frozen at its month's close."""
+    return services.ladder_rules(*_version_and_history(governor, period, actor=actor),
+                                 closed_months(governor.club_id, period))
+
+
+def _version_and_history(governor: Firm, period: str, *, actor: User | None = None):
+    services.ensure_default_ladder(governor, actor=actor)
+    versions = services.list_ladder_versions(governor)
+    return services.ladder_in_force(versions, period), versions
 
 
 def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None) -> list[LadderEvaluation]:
@@ -164,7 +179,7 @@ def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None)
     """
     if period not in closed_months(governor.club_id, period):
         raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.", field="period")
-    ladder = services.ensure_default_ladder(governor, actor=actor)
+    ladder, _ = _version_and_history(governor, period, actor=actor)
     results = assess_suppliers(governor, period, actor=actor)
     pending = defaultdict(list)
     for ev in db.session.scalars(sa.select(LadderEvaluation).where(LadderEvaluation.governor_id == governor.id,
