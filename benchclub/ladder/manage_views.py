@@ -156,7 +156,7 @@ def edit_ladder():
                     form[exc.field].errors.append(str(exc))
             else:
                 db.session.commit()
-                flash(f"Ladder saved as version {new.version}; the next evaluation uses it.", "success")
+                flash(f"Ladder saved as version {new.version}; it takes effect from the next period close.", "success")
                 return redirect(url_for("ladder.edit_ladder"))
     return render_template("ladder/settings.html", form=form, ladder=ladder,
                            kpi_names={k.code: k.name for k in list_kpis(governor.club_id)}), status
