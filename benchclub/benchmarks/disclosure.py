@@ -422,3 +422,20 @@ def plan_group_release(members: Mapping[str, frozenset[int]], club: Any) -> dict
         if victim is None:
             return reasons
         reasons[victim] = reason
+
+
+def quartile_band(value: float, released: ReleasedStat, higher_is_better: bool) -> str | None:
+    """A governor's consenting supplier placed against a released distribution in quartile bands (rule 7).
+
+    Only the released P25, P50 and P75 decide the band, so it tells the governor nothing it could not
+    read off the page; an exact "better than X%" would count the unknown firms below the supplier.
+    A value on a boundary counts towards the better side (at the best-in-class threshold is top
+    quarter). None when the group or any of the three quartiles is withheld from this viewer.
+    """
+    bands = ("bottom quarter", "second quarter", "third quarter", "top quarter")
+    cuts = [released.get(k) for k in ("p25", "p50", "p75")]
+    if not released.released or any(c is None for c in cuts):
+        return None
+    if higher_is_better:
+        return bands[sum(1 for c in cuts if value >= c)]  # type: ignore[operator]
+    return bands[sum(1 for c in cuts if value <= c)]  # type: ignore[operator]
