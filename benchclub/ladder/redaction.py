@@ -13,7 +13,11 @@ threshold never re-tests a closed month's unshared value: each month is judged o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
+
+from .facts import Criterion, SupplierFacts
+from .rules import monthly_value, passes, window_months
 
 WITHHELD_NOTE = ("rests on self-reported values not shared with you: only the outcome over the whole "
                  "window is shown")
@@ -62,3 +66,29 @@ def governor_at_risk(risk_months: Sequence[tuple[str, str | None]], certificate_
                      shared: set[str] | None) -> bool:
     """At risk as far as the governor can tell: a failing latest month counts only when it is visible to it."""
     return certificate_risk or any(source == "governor" or is_shared(code, shared) for code, source in risk_months)
+
+
+MET, NOT_MET, CANNOT_TELL = "met", "not met", "cannot tell"
+
+
+def visible_facts(facts: SupplierFacts, shared: set[str] | None) -> SupplierFacts:
+    """The supplier's facts without the self-reported values it has not shared with this governor."""
+    return replace(facts, self_values={key: v for key, v in facts.self_values.items() if is_shared(key[0], shared)})
+
+
+def preview_outcome(criterion: Criterion, facts: SupplierFacts, period: str, shared: set[str] | None) -> str:
+    """A candidate KPI threshold tried on the data the governor may see only (own measurements, shared KPIs).
+
+    A month the governor may not see is unknown, whatever the supplier reported: "not met" when a visible
+    month fails, "cannot tell" when only unknown months could decide, "met" when every month is visible
+    and passes. The caller passes `visible_facts`, so unshared values are not even at hand.
+    """
+    code, op, threshold = criterion.params["kpi_code"], criterion.params["op"], float(criterion.params["threshold"])
+    unknown = False
+    for month in window_months(facts.closed_months, period, int(criterion.params["months"])):
+        value, source, _ = monthly_value(facts, code, month)
+        if source != "governor" and not is_shared(code, shared):
+            unknown = True
+        elif month not in facts.closed_months or value is None or not passes(value, op, threshold):
+            return NOT_MET
+    return CANNOT_TELL if unknown else MET

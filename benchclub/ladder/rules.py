@@ -164,7 +164,7 @@ def _retention_checks(ladder: LadderRules, facts: SupplierFacts, period: str, st
 def _monthly_held(monthly: list[Criterion], facts: SupplierFacts, period: str, stage: int,
                   labels: Mapping[str, str]) -> CriterionResult:
     """Failed when some monthly criterion of the stage failed in each of the last 3 closed months."""
-    months = _window(facts.closed_months, period, DEMOTION_MONTHS)
+    months = window_months(facts.closed_months, period, DEMOTION_MONTHS)
     failing = [m for m in months if not all(_month_met(c, facts, m) for c in monthly)]
     met = len(failing) < DEMOTION_MONTHS
     detail = (f"stage {stage} monthly criteria failed in {len(failing)} of the last {DEMOTION_MONTHS} months"
@@ -181,7 +181,7 @@ def _risks(ladder: LadderRules, facts: SupplierFacts, period: str,
     if stage <= 1:
         return (), False
     monthly = [c for c in ladder.criteria_for(stage) if c.kind == "kpi_threshold"]
-    latest = _window(facts.closed_months, period, 1)
+    latest = window_months(facts.closed_months, period, 1)
     failing = tuple((c.params["kpi_code"], monthly_value(facts, c.params["kpi_code"], latest[0])[1])
                     for c in monthly if latest and not _month_met(c, facts, latest[0]))
     on = month_end_date(period)
@@ -193,7 +193,7 @@ def _risks(ladder: LadderRules, facts: SupplierFacts, period: str,
 # --- monthly KPI thresholds -------------------------------------------------------------------
 
 
-def _window(closed_months: Sequence[str], period: str, n: int) -> list[str]:
+def window_months(closed_months: Sequence[str], period: str, n: int) -> list[str]:
     """The last n closed months up to the period, padded back with earlier calendar months if too few."""
     months = sorted(m for m in set(closed_months) if m <= period)[-n:]
     first = months[0] if months else shift_month(period, 1)
@@ -215,7 +215,8 @@ def monthly_value(facts: SupplierFacts, kpi: str, month: str) -> tuple[float | N
     return None, None, False
 
 
-def _passes(value: float, op: str, threshold: float) -> bool:
+def passes(value: float, op: str, threshold: float) -> bool:
+    """A value against a threshold: at or below for "<=", at or above for ">="."""
     return value <= threshold if op == "<=" else value >= threshold
 
 
@@ -226,7 +227,7 @@ def month_threshold(c: Criterion, month: str) -> float:
 
 def _month_met(c: Criterion, facts: SupplierFacts, month: str) -> bool:
     value, _, _ = monthly_value(facts, c.params["kpi_code"], month)
-    return value is not None and month in facts.closed_months and _passes(value, c.params["op"],
+    return value is not None and month in facts.closed_months and passes(value, c.params["op"],
                                                                             month_threshold(c, month))
 
 
@@ -238,7 +239,7 @@ def _month_evidence(c: Criterion, facts: SupplierFacts, month: str) -> MonthEvid
     earlier = threshold if threshold != float(c.params["threshold"]) else None
     if value is None:
         return MonthEvidence(month, None, None, "nil return" if nil else "missing", earlier)
-    status = "met" if _passes(value, c.params["op"], threshold) else "not met"
+    status = "met" if passes(value, c.params["op"], threshold) else "not met"
     return MonthEvidence(month, value, source, status, earlier)
 
 
@@ -258,7 +259,7 @@ def _amount(params: Mapping[str, Any], labels: Mapping[str, str]) -> str:
 def _kpi_threshold(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
                    purpose: str) -> CriterionResult:
     n = int(c.params["months"])
-    evidence = tuple(_month_evidence(c, facts, m) for m in _window(facts.closed_months, period, n))
+    evidence = tuple(_month_evidence(c, facts, m) for m in window_months(facts.closed_months, period, n))
     good = sum(1 for e in evidence if e.status == "met")
     side = "at or below" if c.params["op"] == "<=" else "at or above"
     detail = f"{good} of the last {n} months {side} {_amount(c.params, labels)}"

@@ -114,7 +114,7 @@ def save_ladder_version(governor: Firm, stage_names: dict[int, str], params: dic
     """
     old = ensure_default_ladder(governor, actor=actor)
     names = {s.number: (stage_names.get(s.number) or "").strip() or s.name for s in old.stages}
-    new_params = {c.id: _validated_params(c, params.get(c.id, c.params), governor) for c in old.criteria}
+    new_params = {c.id: validated_params(c, params.get(c.id, c.params), governor) for c in old.criteria}
     changed = {n for n, name in names.items() if name != _stage(old, n).name} | \
         {cid for cid, p in new_params.items() if p != dict(_criterion(old, cid).params)}
     if not changed:
@@ -150,7 +150,7 @@ def _ladder_summary(ladder: Ladder) -> str:
     return f"v{ladder.version}: {stages} | {crits}"
 
 
-def _validated_params(criterion: LadderCriterion, new: dict[str, Any], governor: Firm) -> dict[str, Any]:
+def validated_params(criterion: LadderCriterion, new: dict[str, Any], governor: Firm) -> dict[str, Any]:
     """Keep the criterion's kind and fixed fields; check the editable numbers against the rules."""
     from ..models import DEFAULT_STANDARDS, KpiDefinition
 

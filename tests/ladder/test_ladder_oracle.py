@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from benchclub.clubs.services import link_supplier
 from benchclub.extensions import db
 from benchclub.ladder import services
-from benchclub.models import LadderEvaluation
+from benchclub.models import Consent, LadderEvaluation
 
 from .helpers import SIX_MONTHS, closed_period, give_certificate, give_visit, put_value
 
@@ -81,7 +81,8 @@ def governor_reads(client, runner, world, period: str) -> dict[str, tuple]:
     return seen
 
 
-def edit_threshold(client, governor, stage: int, kpi: str, threshold: float, months: int | None = None):
+def edit_threshold(client, governor, stage: int, kpi: str, threshold: float, months: int | None = None,
+                   action: str = "save"):
     """Post the settings form with one criterion changed, as the governor's browser would."""
     ladder = services.get_current_ladder(governor) or services.ensure_default_ladder(governor)
     data = {f"stage_{s.number}": s.name for s in ladder.stages}
@@ -95,7 +96,9 @@ def edit_threshold(client, governor, stage: int, kpi: str, threshold: float, mon
     data[f"c{target.id}_threshold"] = str(threshold)
     if months is not None:
         data[f"c{target.id}_months"] = str(months)
-    assert client.post("/ladder/settings", data=data).status_code == 302
+    resp = client.post("/ladder/settings", data={**data, "action": action})
+    assert resp.status_code == (302 if action == "save" else 200)
+    return resp.get_data(as_text=True)
 
 
 def assert_same(seen: dict[str, tuple], when: str) -> None:
@@ -164,3 +167,19 @@ def test_a_ladder_edit_does_not_change_the_open_assessment_of_closed_periods(wor
     assert "takes effect from the next period close" in settings and "applies to periods after June 2025" in settings
     after = _normalise(client.get(f"/ladder/suppliers/{a.id}").get_data(as_text=True), a)
     assert "promote" in before and before == after
+
+
+def test_a_threshold_preview_reads_only_what_the_governor_may_see(world, login_as):
+    a, b = twins(world, (120.0, 480.0), "2025-04")
+    client = login_as("gov_no_consent")
+    g2 = world.firms["G2"]
+    for threshold, expected in ((300.0, "cannot tell"), (1000.0, "cannot tell"), (30.0, "not met")):
+        page = edit_threshold(client, g2, 2, "customer_reject_ppm", threshold, action="preview")
+        rows = _rows_about(page, a), _rows_about(page, b)
+        assert rows[0] == rows[1] and f"<td data-preview>{expected}</td>" in rows[0][0], threshold  # 30 fails on G2's own 40 ppm
+    assert services.get_current_ladder(g2).version == 1  # a preview saves nothing
+    db.session.add(Consent(supplier_id=a.id, governor_id=g2.id, all_kpis=False, kpi_codes=["customer_reject_ppm"]))
+    db.session.commit()
+    page = edit_threshold(client, g2, 2, "customer_reject_ppm", 300.0, action="preview")
+    assert "<td data-preview>met</td>" in _rows_about(page, a)[0]  # A now shares ppm: 120 passes 300
+    assert "<td data-preview>cannot tell</td>" in _rows_about(page, b)[0]
