@@ -99,10 +99,13 @@ def ladder_rules(ladder: Ladder, versions: list[Ladder] | None = None, months: l
     )
 
 
-def latest_closed_month(club_id: int) -> str | None:
-    """The club's latest closed period, if any."""
-    return db.session.scalar(sa.select(sa.func.max(Period.month)).where(Period.club_id == club_id,
-                                                                        Period.status == PeriodStatus.CLOSED))
+def last_assessed_month(governor: Firm) -> str | None:
+    """The latest period closed in the club or evaluated for this governor (a reopened period was closed once)."""
+    closed = db.session.scalar(sa.select(sa.func.max(Period.month)).where(Period.club_id == governor.club_id,
+                                                                          Period.status == PeriodStatus.CLOSED))
+    evaluated = db.session.scalar(sa.select(sa.func.max(LadderEvaluation.period_month))
+                                  .where(LadderEvaluation.governor_id == governor.id))
+    return max((m for m in (closed, evaluated) if m), default=None)
 
 
 def save_ladder_version(governor: Firm, stage_names: dict[int, str], params: dict[int, dict[str, Any]], *,
@@ -124,7 +127,7 @@ def save_ladder_version(governor: Firm, stage_names: dict[int, str], params: dic
             raise DomainError("A stage name has at most 80 characters.", field="form")
     old.is_current = False
     new = Ladder(governor_id=governor.id, version=old.version + 1, is_current=True, created_by_id=actor.id,
-                 effective_after=latest_closed_month(governor.club_id))  # from the next period close on
+                 effective_after=last_assessed_month(governor))  # from the next period close on
     new.stages = [LadderStage(number=s.number, name=names[s.number], description=s.description) for s in old.stages]
     new.criteria = [LadderCriterion(stage_number=c.stage_number, kind=c.kind, params=new_params[c.id])
                     for c in old.criteria]

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from benchclub.clubs.services import link_supplier
 from benchclub.extensions import db
-from benchclub.ladder import services
-from benchclub.models import Consent, LadderEvaluation
+from benchclub.ladder import evaluation, services
+from benchclub.models import Consent, LadderEvaluation, Period, PeriodStatus
 
 from .helpers import SIX_MONTHS, closed_period, give_certificate, give_visit, put_value
 
@@ -128,14 +128,17 @@ def test_threshold_edits_never_tell_the_governor_an_unshared_value(world, login_
         assert_same(governor_reads(client, runner, world, "2025-06"), f"after setting {threshold}")
     edit_threshold(client, g2, criterion_stage, "customer_reject_ppm", 300.0, months=1)  # window of one month
     assert_same(governor_reads(client, runner, world, "2025-06"), "after a one-month window")
-    # the next period closes: the new version applies to July, but June and before keep their verdicts
-    closed_period(world.club, "2025-07")
-    for firm in (world.firms["A"], world.firms["B"]):
-        put_value(firm, "customer_reject_ppm", "2025-07", 30.0, source=g2)
-        put_value(firm, "otd_pct", "2025-07", 99.0)
-    db.session.commit()
+    # period after period closes with another threshold in force: each applies to the months closed after
+    # it was saved, while the hidden month keeps the verdict of its own close
     edit_threshold(client, g2, criterion_stage, "customer_reject_ppm", 150.0, months=6)
-    assert_same(governor_reads(client, runner, world, "2025-07"), "after the next close")
+    for month, threshold in (("2025-07", 300.0), ("2025-08", 130.0), ("2025-09", 450.0), ("2025-10", 200.0)):
+        closed_period(world.club, month)
+        for firm in (world.firms["A"], world.firms["B"]):
+            put_value(firm, "customer_reject_ppm", month, 30.0, source=g2)
+            put_value(firm, "otd_pct", month, 99.0)
+        db.session.commit()
+        assert_same(governor_reads(client, runner, world, month), f"after closing {month}")
+        edit_threshold(client, g2, criterion_stage, "customer_reject_ppm", threshold, months=12)
 
 
 def test_the_twins_really_differ_for_whoever_may_see_the_value(world, login_as):
@@ -183,3 +186,14 @@ def test_a_threshold_preview_reads_only_what_the_governor_may_see(world, login_a
     page = edit_threshold(client, g2, 2, "customer_reject_ppm", 300.0, action="preview")
     assert "<td data-preview>met</td>" in _rows_about(page, a)[0]  # A now shares ppm: 120 passes 300
     assert "<td data-preview>cannot tell</td>" in _rows_about(page, b)[0]
+
+
+def test_a_reopened_period_keeps_the_version_it_was_first_evaluated_with(world, login_as):
+    twins(world, (120.0, 480.0), "2025-06")
+    g2 = world.firms["G2"]
+    evaluation.evaluate_governor(g2, "2025-06")
+    june = db.session.scalar(sa.select(Period).where(Period.club_id == world.club.id, Period.month == "2025-06"))
+    june.status = PeriodStatus.OPEN  # reopened by the facilitator for a correction
+    db.session.commit()
+    edit_threshold(login_as("gov_no_consent"), g2, 2, "customer_reject_ppm", 300.0)
+    assert services.get_current_ladder(g2).effective_after == "2025-06"  # not 2025-05: June was assessed once
