@@ -171,8 +171,7 @@ def rules_in_force(governor: Firm, period: str, *, actor: User | None = None) ->
 
 
 def _version_and_history(governor: Firm, period: str, *, actor: User | None = None):
-    services.ensure_default_ladder(governor, actor=actor)
-    versions = services.list_ladder_versions(governor)
+    versions = services.list_ladder_versions(governor) or [services.ensure_default_ladder(governor, actor=actor)]
     return services.ladder_in_force(versions, period), versions
 
 
