@@ -427,3 +427,20 @@ def offered_groups(withheld_by_group: Iterable[tuple[str, str | None]], viewer: 
     """The group picker: groups with at least one released KPI for this viewer (all groups for the facilitator)."""
     offered = {g for g, reason in withheld_by_group if viewer.identified or reason is None}
     return sorted(offered, key=lambda g: (g != "all", g))
+
+
+def quartile_band(value: float, released: ReleasedStat, higher_is_better: bool) -> str | None:
+    """A governor's consenting supplier placed against a released distribution in quartile bands (rule 7).
+
+    Only the released P25, P50 and P75 decide the band, so it tells the governor nothing it could not
+    read off the page; an exact "better than X%" would count the unknown firms below the supplier.
+    A value on a boundary counts towards the better side (at the best-in-class threshold is top
+    quarter). None when the group or any of the three quartiles is withheld from this viewer.
+    """
+    bands = ("bottom quarter", "second quarter", "third quarter", "top quarter")
+    cuts = [released.get(k) for k in ("p25", "p50", "p75")]
+    if not released.released or any(c is None for c in cuts):
+        return None
+    if higher_is_better:
+        return bands[sum(1 for c in cuts if value >= c)]  # type: ignore[operator]
+    return bands[sum(1 for c in cuts if value <= c)]  # type: ignore[operator]

@@ -97,7 +97,7 @@ def governor_view():
                                           selected.stat)
         comps = queries.comparators_by_kpi(club).get(selected.kpi.code, [])
         figure = charts.distribution_chart(selected.kpi, selected.stat, comps, None,
-                                           [(p.firm.name, p.value) for p in points], chart_id="suppliers")
+                                           [(p.firm.name, p.value, p.band) for p in points], chart_id="suppliers")
     return render_template("benchmarks/governor.html", board=board, kpis=kpis, selected=selected, points=points,
                            figure=figure)
 
