@@ -1,0 +1,118 @@
+"""Writing a checked import in bulk: one INSERT ... executemany for new values, one for their audit
+entries, batched UPDATEs for changed ones, all inside the caller's transaction (all or nothing).
+
+The per-row rules (open period, role, ranges, comment) were applied while planning; this module only
+writes, producing exactly the rows and audit entries `services.upsert_value` would, thousands at a time.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from ..errors import ConflictError
+from ..extensions import db
+from ..models import AuditEntry, Firm, KpiDefinition, KpiValue, Period, User
+from ..models._base import utcnow
+from .validation import CheckedValue, describe
+
+BATCH = 5000  # rows per executemany: bounded memory, few round trips
+IN_CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
+
+
+class PlannedValue(Protocol):
+    """What a planned import row offers (imports.PlannedRow)."""
+
+    firm: Firm
+    kpi: KpiDefinition
+    period: Period
+    source: Firm
+    checked: CheckedValue
+    current: KpiValue | None
+
+    @property
+    def action(self) -> str: ...
+
+
+def _actor_ids(actor: User | None) -> tuple[int | None, int | None]:
+    """(updated_by_id, audit actor_id) exactly as upsert_value and audit.record derive them."""
+    updated_by = actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None
+    audit_actor = getattr(actor, "id", None) if actor is not None and getattr(actor, "is_authenticated", True) else None
+    return updated_by, audit_actor
+
+
+def _audit(row: PlannedValue, entity_id: int, action: str, old: str | None, actor_id: int | None,
+           via: str) -> dict[str, Any]:
+    source = "self" if row.source.id == row.firm.id else row.source.code
+    return dict(actor_id=actor_id, club_id=row.firm.club_id, action=action, entity="kpi_value", entity_id=entity_id,
+                summary=f"{row.firm.code} {row.kpi.code} {row.period.month} ({source})"[:400], old_value=old,
+                new_value=describe(row.checked.value, row.checked.is_nil),
+                reason=row.checked.comment or f"entered via {via}",
+                detail={"firm": row.firm.code, "kpi": row.kpi.code, "period": row.period.month, "source": source,
+                        "via": via})
+
+
+def _insert_new(rows: Sequence[PlannedValue], updated_by: int | None) -> list[int]:
+    """INSERT the new values with plain executemany (no RETURNING: SQLite would go row by row), then
+    read their ids back per period in IN chunks; ids in the rows' order."""
+    table = KpiValue.__table__
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(table.insert(), [
+            dict(firm_id=r.firm.id, kpi_id=r.kpi.id, period_id=r.period.id, source_firm_id=r.source.id,
+                 value=r.checked.value, is_nil=r.checked.is_nil, comment=r.checked.comment,
+                 flagged=r.checked.flagged, version=1, updated_by_id=updated_by) for r in rows[start:start + BATCH]])
+    wanted: dict[int, set[int]] = {}
+    for r in rows:
+        wanted.setdefault(r.period.id, set()).add(r.firm.id)
+    ids: dict[tuple[int, int, int, int], int] = {}
+    for period_id, firm_ids in wanted.items():
+        ordered = sorted(firm_ids)
+        for start in range(0, len(ordered), IN_CHUNK):
+            query = sa.select(table.c.id, table.c.firm_id, table.c.kpi_id, table.c.source_firm_id).where(
+                table.c.period_id == period_id, table.c.firm_id.in_(ordered[start:start + IN_CHUNK]))
+            for id_, firm_id, kpi_id, source_id in db.session.execute(query):
+                ids[(period_id, firm_id, kpi_id, source_id)] = id_
+    return [ids[(r.period.id, r.firm.id, r.kpi.id, r.source.id)] for r in rows]
+
+
+def _update_changed(rows: Sequence[PlannedValue], updated_by: int | None) -> list[str]:
+    """UPDATE the changed values with one version-checked executemany; the old texts, in the rows' order.
+
+    The WHERE names the version read while planning, as the ORM's optimistic lock does; if another
+    writer got there first, fewer rows match and the whole import is refused.
+    """
+    table = KpiValue.__table__
+    olds = [describe(r.current.value, r.current.is_nil) for r in rows]
+    if not rows:
+        return olds
+    statement = table.update().where(table.c.id == sa.bindparam("b_id"), table.c.version == sa.bindparam("b_version"))
+    statement = statement.values(version=table.c.version + 1, updated_at=sa.bindparam("b_at"))
+    now = utcnow()
+    matched = 0
+    for start in range(0, len(rows), BATCH):
+        result = db.session.execute(statement, [
+            dict(b_id=r.current.id, b_version=r.current.version, b_at=now, value=r.checked.value,
+                 is_nil=r.checked.is_nil, comment=r.checked.comment, flagged=r.checked.flagged,
+                 updated_by_id=updated_by) for r in rows[start:start + BATCH]])
+        matched += result.rowcount
+    if db.engine.dialect.supports_sane_multi_rowcount and matched != len(rows):
+        raise ConflictError("Some values were changed by someone else during the import; import the file again.",
+                            field="file")
+    for r in rows:
+        db.session.expire(r.current)  # the ORM copy is stale now
+    return olds
+
+
+def write_planned(rows: Sequence[PlannedValue], *, actor: User | None, via: str) -> None:
+    """Write new and changed rows with one audit entry each; unchanged rows are left alone."""
+    updated_by, audit_actor = _actor_ids(actor)
+    new = [r for r in rows if r.action == "new"]
+    changed = [r for r in rows if r.action == "update"]
+    audit = [_audit(r, i, "create", None, audit_actor, via) for r, i in zip(new, _insert_new(new, updated_by),
+                                                                            strict=True)]
+    changed_ids = [r.current.id for r in changed]
+    olds = _update_changed(changed, updated_by)
+    audit += [_audit(r, i, "update", old, audit_actor, via) for r, i, old in zip(changed, changed_ids, olds, strict=True)]
+    for start in range(0, len(audit), BATCH):
+        db.session.execute(AuditEntry.__table__.insert(), audit[start:start + BATCH])
