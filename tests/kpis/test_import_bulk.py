@@ -73,6 +73,7 @@ def test_a_value_changed_between_check_and_write_refuses_the_import(world):
 
     import_csv((HEADER + "SUP-A,2025-01,otd_pct,96,self,\n").encode(), actor=None, limit=LIMIT)
     plan = plan_import((HEADER + "SUP-A,2025-01,otd_pct,91,self,\n").encode(), actor=None, limit=LIMIT)
-    db.session.execute(sa.update(KpiValue).values(version=KpiValue.version + 1))  # someone else saved meanwhile
+    table = KpiValue.__table__
+    db.session.execute(table.update().values(version=table.c.version + 1))  # someone else saved meanwhile
     with pytest.raises(ConflictError):
         apply_plan(plan, actor=None)
