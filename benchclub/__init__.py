@@ -49,6 +49,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
+    register_performance(app)
     if app.testing:
         _isolate_requests_in_tests(app)
     if not app.debug and not app.testing:
@@ -119,3 +120,10 @@ def register_cli(app: Flask) -> None:
     from .seed import register_cli as register_seed_cli
 
     register_seed_cli(app)
+
+
+def register_performance(app: Flask) -> None:
+    """Page cache, request ids and JSON request logs, background jobs (issue 11)."""
+    from . import pagecache
+
+    pagecache.register(app)

@@ -43,3 +43,6 @@ __all__ = [
     "Workshop", "WorkshopInvitation", "WorkshopMaterial", "WorkshopRegistration", "WorkshopStatus",
     "certificate_status", "size_band_for",
 ]
+from .ops import Job, JobStatus, PageGeneration  # noqa: E402  (perf: page cache, background jobs)
+
+__all__ += ["Job", "JobStatus", "PageGeneration"]
