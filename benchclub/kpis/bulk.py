@@ -7,6 +7,7 @@ writes, producing exactly the rows and audit entries `services.upsert_value` wou
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -21,6 +22,17 @@ BATCH = 5000  # rows per executemany: bounded memory, few round trips
 IN_CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
 
 
+@dataclass(frozen=True)
+class StoredValue:
+    """The stored value an import row replaces: read as plain columns (no ORM objects by the thousand)."""
+
+    id: int
+    value: float | None
+    is_nil: bool
+    comment: str | None
+    version: int
+
+
 class PlannedValue(Protocol):
     """What a planned import row offers (imports.PlannedRow)."""
 
@@ -29,7 +41,7 @@ class PlannedValue(Protocol):
     period: Period
     source: Firm
     checked: CheckedValue
-    current: KpiValue | None
+    current: StoredValue | None
 
     @property
     def action(self) -> str: ...
@@ -99,8 +111,6 @@ def _update_changed(rows: Sequence[PlannedValue], updated_by: int | None) -> lis
     if db.engine.dialect.supports_sane_multi_rowcount and matched != len(rows):
         raise ConflictError("Some values were changed by someone else during the import; import the file again.",
                             field="file")
-    for r in rows:
-        db.session.expire(r.current)  # the ORM copy is stale now
     return olds
 
 

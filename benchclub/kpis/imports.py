@@ -17,7 +17,7 @@ from ..clubs.services import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, KpiDefinition, KpiValue, Period, Role, SupplyLink, User
-from .bulk import write_planned
+from .bulk import StoredValue, write_planned
 from .csv_io import CsvRow, RowError, read_rows
 from .periods import parse_month
 from .validation import CheckedValue, check_value, describe, parse_number
@@ -57,7 +57,7 @@ class PlannedRow:
     period: Period
     source: Firm
     checked: CheckedValue
-    current: KpiValue | None
+    current: StoredValue | None
 
     @property
     def action(self) -> str:
@@ -117,7 +117,7 @@ class _Resolver:
         self._firms: dict[str, Firm | None] = {}
         self._kpis: dict[int, dict[str, KpiDefinition]] = {}
         self._periods: dict[tuple[int, str], Period | None] = {}
-        self._values: dict[int, dict[tuple[int, int, int], KpiValue]] = {}
+        self._values: dict[int, dict[tuple[int, int, int], StoredValue]] = {}
         self._linked: dict[int, set[int]] = {}
 
     def preload(self, rows: list[CsvRow]) -> None:
@@ -128,15 +128,17 @@ class _Resolver:
             found = {f.code: f for f in db.session.scalars(sa.select(Firm).where(Firm.code.in_(chunk)))}
             self._firms.update({code: found.get(code) for code in chunk})
 
-    def _period_values(self, period: Period) -> dict[tuple[int, int, int], KpiValue]:
+    def _period_values(self, period: Period) -> dict[tuple[int, int, int], StoredValue]:
         """The stored values of the file's firms in a period, loaded once per period in IN chunks."""
         if period.id not in self._values:
             ids = sorted({f.id for f in self._firms.values() if f is not None and f.club_id == period.club_id})
-            found: dict[tuple[int, int, int], KpiValue] = {}
+            found: dict[tuple[int, int, int], StoredValue] = {}
+            columns = (KpiValue.firm_id, KpiValue.kpi_id, KpiValue.source_firm_id, KpiValue.id, KpiValue.value,
+                       KpiValue.is_nil, KpiValue.comment, KpiValue.version)
             for start in range(0, len(ids), IN_CHUNK):
-                for v in db.session.scalars(sa.select(KpiValue).where(
+                for firm_id, kpi_id, source_id, *stored in db.session.execute(sa.select(*columns).where(
                         KpiValue.period_id == period.id, KpiValue.firm_id.in_(ids[start:start + IN_CHUNK]))):
-                    found[(v.firm_id, v.kpi_id, v.source_firm_id)] = v
+                    found[(firm_id, kpi_id, source_id)] = StoredValue(*stored)
             self._values[period.id] = found
         return self._values[period.id]
 
@@ -209,7 +211,7 @@ class _Resolver:
             raise _problem("kpi", f"{kpi.name} ({kpi.code}) is not a KPI governors measure.")
         return governor
 
-    def current(self, firm: Firm, kpi: KpiDefinition, period: Period, source: Firm) -> KpiValue | None:
+    def current(self, firm: Firm, kpi: KpiDefinition, period: Period, source: Firm) -> StoredValue | None:
         """The stored value this row would replace."""
         return self._period_values(period).get((firm.id, kpi.id, source.id))
 
