@@ -1,6 +1,7 @@
 """Counting the SQL statements a block of code sends (SQLAlchemy before_cursor_execute)."""
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,13 +15,23 @@ class StatementCount:
 
     def __init__(self) -> None:
         self.statements: list[str] = []
+        self.origins: list[str] = []  # the innermost application frame that sent each statement
 
     @property
     def count(self) -> int:
         return len(self.statements)
 
     def __str__(self) -> str:
-        return f"{self.count} statements:\n" + "\n".join(s.split("\n")[0][:160] for s in self.statements)
+        return f"{self.count} statements:\n" + "\n".join(s.split("\n")[0][:110] + f"  <- {w}"
+                                                          for s, w in zip(self.statements, self.origins, strict=True))
+
+
+def _origin() -> str:
+    """file:line of the innermost frame in benchclub/ or templates/ (where to look for an N+1)."""
+    for frame in reversed(traceback.extract_stack()):
+        if ("/benchclub/" in frame.filename or "/templates/" in frame.filename) and "sqlcount" not in frame.filename:
+            return f"{frame.filename.rsplit('/', 2)[-2]}/{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+    return "?"
 
 
 @contextmanager
@@ -30,6 +41,7 @@ def count_statements() -> Iterator[StatementCount]:
 
     def _count(conn, cursor, statement, parameters, context, executemany) -> None:
         counted.statements.append(statement)
+        counted.origins.append(_origin())
 
     sa.event.listen(db.engine, "before_cursor_execute", _count)
     try:
