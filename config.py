@@ -42,6 +42,9 @@ class Config:
     DEBUG = False
     REDIS_URL = os.environ.get("REDIS_URL") or None  # rate limits, page cache and jobs use Redis when set
     PAGE_CACHE = os.environ.get("PAGE_CACHE", "1") == "1"
+    JOBS_INLINE = os.environ.get("JOBS_INLINE", "0") == "1"  # without REDIS_URL jobs always run inline
+    JOB_IMPORT_BYTES = int(os.environ.get("JOB_IMPORT_BYTES", str(512 * 1024)))  # larger imports run as jobs
+    JOB_FOLDER = os.environ.get("JOB_FOLDER")  # job results (PDFs); default instance/jobs
 
 
 class DevelopmentConfig(Config):
@@ -58,6 +61,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     LOGIN_RATE_LIMIT = "100000 per minute"  # tests log in thousands of times; one test lowers it
+    JOBS_INLINE = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests only
     PAGE_CACHE = False  # rolled-back tests reuse ids; the page-cache tests switch it on with a fresh store
     REDIS_URL = None

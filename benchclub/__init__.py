@@ -27,6 +27,7 @@ FEATURES = (
     "ladder",
     "reports",
     "notifications",
+    "jobs",
 )
 
 

@@ -390,3 +390,8 @@ def facilitated_club_id(user: User) -> int | None:
     if user.is_authenticated and user.role == Role.FACILITATOR and is_facilitator_of(user, user.club_id):
         return user.club_id
     return None
+
+
+def can_view_job(user: User, job: Any) -> bool:
+    """A background job's page and result belong to whoever started it (and the admin)."""
+    return is_admin(user) or (user.is_authenticated and job.owner_id is not None and job.owner_id == user.id)
