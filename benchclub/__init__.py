@@ -53,7 +53,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_performance(app)
     if app.testing:
         _isolate_requests_in_tests(app)
-    if not app.debug and not app.testing:
+    if not app.debug and not app.testing and app.config.get("LOG_FORMAT") != "json":
         logging.basicConfig(level=logging.INFO)
     return app
 
@@ -125,6 +125,7 @@ def register_cli(app: Flask) -> None:
 
 def register_performance(app: Flask) -> None:
     """Page cache, request ids and JSON request logs, background jobs (issue 11)."""
-    from . import pagecache
+    from . import observability, pagecache
 
     pagecache.register(app)
+    observability.register(app)
