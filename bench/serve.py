@@ -30,11 +30,12 @@ def free_port() -> int:
 def start_gunicorn(url: str, port: int, workers: int = 2) -> subprocess.Popen:
     """gunicorn on the bench database in production mode (cookies not marked Secure: plain loopback)."""
     env = dict(os.environ, DATABASE_URL=url, BENCHCLUB_ENV="production", SECRET_KEY="bench-secret-not-real",
-               SESSION_COOKIE_SECURE="0", WEB_CONCURRENCY=str(workers), LOG_LEVEL="warning")
+               SESSION_COOKIE_SECURE="0", WEB_CONCURRENCY=str(workers))
     env.pop("REDIS_URL", None)
-    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-           "--log-level", "warning", "wsgi:app"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(workers),
+           "--bind", f"127.0.0.1:{port}", "wsgi:app"]  # the production settings; JSON request logs to the log file
+    log = open(os.environ.get("BENCH_GUNICORN_LOG", "/tmp/bench-gunicorn.log"), "ab")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -112,6 +113,7 @@ def worker_rss_mb(master: int) -> float:
 
 def measure_throughput(url: str, seconds: int, connections: int, load) -> dict[str, object]:
     """/healthz, the dashboard (fresh and with If-None-Match) under the same gunicorn, plus worker memory."""
+    ensure_wrk()
     port = free_port()
     proc = start_gunicorn(url, port)
     try:
