@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import data, measure, serve
 
+
 def results_dir() -> Path:
     """bench/results, or BENCH_RESULTS_DIR."""
     return Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results")
