@@ -80,14 +80,21 @@ def current_generation() -> int:
     return db.session.scalar(sa.select(_TABLE.c.value).where(_TABLE.c.id == 1)) or 0
 
 
-def _bump(session: Session) -> None:
-    """Advance the generation once per transaction, on the transaction's own connection."""
-    if session.info.get(_BUMPED):
-        return
+def _mark(session: Session) -> None:
+    """Note that this transaction changed something a cached page may show."""
     session.info[_BUMPED] = True
+
+
+def _bump_before_commit(session: Session) -> None:
+    """Advance the generation as the transaction commits, so the row is locked only for the commit
+    (a long close of a period must not make every other writer wait on the counter)."""
+    if not (session.info.get(_BUMPED) or _watched(session.new) or _watched(session.dirty)
+            or _watched(session.deleted)):
+        return
     conn = session.connection()
     if conn.execute(_TABLE.update().where(_TABLE.c.id == 1).values(value=_TABLE.c.value + 1)).rowcount == 0:
         conn.execute(_TABLE.insert().values(id=1, value=1))
+    session.info.pop(_BUMPED, None)
 
 
 def _watched(objects: Any) -> bool:
@@ -96,7 +103,7 @@ def _watched(objects: Any) -> bool:
 
 def _after_flush(session: Session, _context: Any) -> None:
     if _watched(session.new) or _watched(session.dirty) or _watched(session.deleted):
-        _bump(session)
+        _mark(session)
 
 
 def _do_orm_execute(state: Any) -> None:
@@ -105,7 +112,7 @@ def _do_orm_execute(state: Any) -> None:
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) not in UNWATCHED_TABLES:
-        _bump(state.session)
+        _mark(state.session)
 
 
 def _forget_bump(session: Session, transaction: Any) -> None:
@@ -128,6 +135,7 @@ def register(app: Flask) -> None:
     if not sa.event.contains(Session, "after_flush", _after_flush):
         sa.event.listen(Session, "after_flush", _after_flush)
         sa.event.listen(Session, "do_orm_execute", _do_orm_execute)
+        sa.event.listen(Session, "before_commit", _bump_before_commit)
         sa.event.listen(Session, "after_transaction_end", _forget_bump)
 
 
