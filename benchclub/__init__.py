@@ -125,7 +125,8 @@ def register_cli(app: Flask) -> None:
 
 def register_performance(app: Flask) -> None:
     """Page cache, request ids and JSON request logs, background jobs (issue 11)."""
-    from . import observability, pagecache
+    from . import observability, pagecache, sqlite_tuning
 
+    sqlite_tuning.register(app)
     pagecache.register(app)
     observability.register(app)

@@ -51,3 +51,20 @@ def test_each_request_is_logged_as_one_json_line_with_its_id(client, caplog):
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "trace-42" and line["path"] == "/healthz" and line["status"] == 200
     assert line["method"] == "GET" and line["level"] == "info" and isinstance(line["duration_ms"], float)
+
+
+def test_a_file_sqlite_database_runs_in_wal_mode_with_a_large_cache(tmp_path):
+    import sqlalchemy as sa
+
+    from benchclub import create_app
+    from benchclub.extensions import db
+    from config import TestingConfig
+
+    class FileConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'tuned.db'}"
+
+    with create_app(FileConfig).app_context():
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(sa.text("PRAGMA cache_size")).scalar() == -65536
+        db.engine.dispose()
