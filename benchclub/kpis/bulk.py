@@ -6,7 +6,8 @@ writes, producing exactly the rows and audit entries `services.upsert_value` wou
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -54,26 +55,47 @@ def _actor_ids(actor: User | None) -> tuple[int | None, int | None]:
     return updated_by, audit_actor
 
 
-def _audit(row: PlannedValue, entity_id: int, action: str, old: str | None, actor_id: int | None,
-           via: str) -> dict[str, Any]:
+AUDIT_COLUMNS = ("at", "actor_id", "club_id", "action", "entity", "entity_id", "summary", "old_value", "new_value",
+                 "reason", "detail")
+VALUE_COLUMNS = ("firm_id", "kpi_id", "period_id", "source_firm_id", "value", "is_nil", "comment", "flagged", "version",
+                 "updated_by_id", "updated_at")
+
+
+def _to_driver(column: sa.Column) -> Callable[[Any], Any]:
+    """The column type's own conversion to what the driver takes (timestamps, JSON), or identity."""
+    dialect = db.session.get_bind().dialect
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
+
+
+def _raw_insert(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT ... executemany straight to the driver: tens of thousands of rows without SQLAlchemy's
+    per-row parameter processing (values are already in driver types, see _to_driver)."""
+    mark = "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn = db.session.connection()
+    for start in range(0, len(rows), BATCH):
+        conn.exec_driver_sql(sql, rows[start:start + BATCH])
+
+
+def _audit(row: PlannedValue, entity_id: int, action: str, old: str | None, actor_id: int | None, via: str,
+           at: Any, detail_to_driver: Callable[[Any], Any]) -> tuple:
     source = "self" if row.source.id == row.firm.id else row.source.code
-    return dict(actor_id=actor_id, club_id=row.firm.club_id, action=action, entity="kpi_value", entity_id=entity_id,
-                summary=f"{row.firm.code} {row.kpi.code} {row.period.month} ({source})"[:400], old_value=old,
-                new_value=describe(row.checked.value, row.checked.is_nil),
-                reason=row.checked.comment or f"entered via {via}",
-                detail={"firm": row.firm.code, "kpi": row.kpi.code, "period": row.period.month, "source": source,
-                        "via": via})
+    firm, kpi, month, checked = row.firm, row.kpi, row.period.month, row.checked
+    detail = {"firm": firm.code, "kpi": kpi.code, "period": month, "source": source, "via": via}
+    return (at, actor_id, firm.club_id, action, "kpi_value", entity_id, f"{firm.code} {kpi.code} {month} ({source})"[:400],
+            old, describe(checked.value, checked.is_nil), checked.comment or f"entered via {via}",
+            detail_to_driver(detail))
 
 
 def _insert_new(rows: Sequence[PlannedValue], updated_by: int | None) -> list[int]:
     """INSERT the new values with plain executemany (no RETURNING: SQLite would go row by row), then
     read their ids back per period in IN chunks; ids in the rows' order."""
     table = KpiValue.__table__
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(table.insert(), [
-            dict(firm_id=r.firm.id, kpi_id=r.kpi.id, period_id=r.period.id, source_firm_id=r.source.id,
-                 value=r.checked.value, is_nil=r.checked.is_nil, comment=r.checked.comment,
-                 flagged=r.checked.flagged, version=1, updated_by_id=updated_by) for r in rows[start:start + BATCH]])
+    now = _to_driver(table.c.updated_at)(utcnow())
+    _raw_insert(table, VALUE_COLUMNS, [
+        (r.firm.id, r.kpi.id, r.period.id, r.source.id, r.checked.value, r.checked.is_nil, r.checked.comment,
+         r.checked.flagged, 1, updated_by, now) for r in rows])
     wanted: dict[int, set[int]] = {}
     for r in rows:
         wanted.setdefault(r.period.id, set()).add(r.firm.id)
@@ -117,12 +139,14 @@ def _update_changed(rows: Sequence[PlannedValue], updated_by: int | None) -> lis
 def write_planned(rows: Sequence[PlannedValue], *, actor: User | None, via: str) -> None:
     """Write new and changed rows with one audit entry each; unchanged rows are left alone."""
     updated_by, audit_actor = _actor_ids(actor)
+    table = AuditEntry.__table__
+    at, detail = _to_driver(table.c.at)(utcnow()), json.dumps  # JSON as text: every driver casts it
     new = [r for r in rows if r.action == "new"]
     changed = [r for r in rows if r.action == "update"]
-    audit = [_audit(r, i, "create", None, audit_actor, via) for r, i in zip(new, _insert_new(new, updated_by),
-                                                                            strict=True)]
+    audit = [_audit(r, i, "create", None, audit_actor, via, at, detail)
+             for r, i in zip(new, _insert_new(new, updated_by), strict=True)]
     changed_ids = [r.current.id for r in changed]
     olds = _update_changed(changed, updated_by)
-    audit += [_audit(r, i, "update", old, audit_actor, via) for r, i, old in zip(changed, changed_ids, olds, strict=True)]
-    for start in range(0, len(audit), BATCH):
-        db.session.execute(AuditEntry.__table__.insert(), audit[start:start + BATCH])
+    audit += [_audit(r, i, "update", old, audit_actor, via, at, detail)
+              for r, i, old in zip(changed, changed_ids, olds, strict=True)]
+    _raw_insert(table, AUDIT_COLUMNS, audit)

@@ -36,6 +36,10 @@ def test_each_new_value_gets_one_create_audit_entry_naming_the_importer(world):
         ("create", "96", world.users["facilitator"].id, "entered via CSV import"),
         ("create", "4", world.users["facilitator"].id, "entered via CSV import")}
     assert all(v.updated_by_id == world.users["facilitator"].id and v.version == 1 for v in values.values())
+    first = min(audit, key=lambda a: a.id)
+    assert first.detail == {"firm": "BULK-000", "kpi": "otd_pct", "period": "2025-01", "source": "self",
+                            "via": "CSV import"} and first.summary == "BULK-000 otd_pct 2025-01 (self)"
+    assert first.at is not None and values[first.entity_id].updated_at is not None
 
 
 def test_flagged_values_keep_their_comment_and_flag(world):
