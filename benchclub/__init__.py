@@ -27,6 +27,7 @@ FEATURES = (
     "ladder",
     "reports",
     "notifications",
+    "jobs",
 )
 
 
@@ -51,9 +52,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_template_helpers(app)
     register_cli(app)
     register_api(app)
+    register_performance(app)
     if app.testing:
         _isolate_requests_in_tests(app)
-    if not app.debug and not app.testing:
+    if not app.debug and not app.testing and app.config.get("LOG_FORMAT") != "json":
         logging.basicConfig(level=logging.INFO)
     return app
 
@@ -139,3 +141,12 @@ def register_api(app: Flask) -> None:
     from .api import register
 
     register(app)
+
+
+def register_performance(app: Flask) -> None:
+    """Page cache, request ids and JSON request logs, background jobs (issue 11)."""
+    from . import observability, pagecache, sqlite_tuning
+
+    sqlite_tuning.register(app)
+    pagecache.register(app)
+    observability.register(app)

@@ -425,3 +425,6 @@ def scope_api_kpi_values(query: sa.Select, user: User) -> sa.Select:
                 sa.select(KpiDefinition.id).where(KpiDefinition.code.in_(sorted(codes)))))
         shared.append(self_reported)
     return query.where(sa.or_(*shared))
+def can_view_job(user: User, job: Any) -> bool:
+    """A background job's page and result belong to whoever started it (and the admin)."""
+    return is_admin(user) or (user.is_authenticated and job.owner_id is not None and job.owner_id == user.id)

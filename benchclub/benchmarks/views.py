@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
-from .. import jsonout
+from .. import jsonout, pagecache
 from ..models import Club, KpiDefinition
 from ..permissions import (
     Role,
@@ -35,6 +35,10 @@ def member_dashboard():
     """My KPIs against my peers and the international comparators, for a closed month and group."""
     if not can_view_member_benchmarks(current_user):
         abort(403)
+    return pagecache.cached_page(_render_member_dashboard)
+
+
+def _render_member_dashboard() -> str:
     club = current_user.firm.club
     viewer = Viewer.for_user(current_user, club)
     board = build_dashboard(viewer, club, request.args.get("period"), request.args.get("group"))
@@ -47,6 +51,10 @@ def member_kpi(code: str):
     """One KPI: tail distribution, tail over time and certificate shares, with my own position."""
     if not can_view_member_benchmarks(current_user):
         abort(403)
+    return pagecache.cached_page(lambda: _render_member_kpi(code))
+
+
+def _render_member_kpi(code: str) -> str:
     club = current_user.firm.club
     kpi = _find_kpi(club, code)
     month = pick_month(queries.published_months(club), request.args.get("period"))

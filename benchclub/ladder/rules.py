@@ -7,7 +7,7 @@ hold or demote, and lists every criterion with its evidence month by month.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -85,11 +85,15 @@ class Assessment:
 
 
 def _result_dict(result: CriterionResult) -> dict[str, Any]:
-    data = asdict(result)
+    # Shallow on purpose: asdict() deep-copies every field and was most of a 1,000-supplier evaluation.
+    data = {f.name: getattr(result, f.name) for f in fields(result)}
     data["params"] = dict(result.params)
-    data["months"] = [{k: v for k, v in asdict(m).items() if k != "threshold" or v is not None}
-                      for m in result.months]
+    data["months"] = [{f.name: getattr(m, f.name) for f in _MONTH_FIELDS
+                       if f.name != "threshold" or getattr(m, f.name) is not None} for m in result.months]
     return data
+
+
+_MONTH_FIELDS = fields(MonthEvidence)
 
 
 # --- the engine -------------------------------------------------------------------------------
