@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from ..models import Club, KpiDefinition
@@ -15,12 +15,10 @@ from ..permissions import (
     role_required,
 )
 from . import charts, queries
-from . import snapshots as _snapshots  # noqa: F401  (subscribes publication to period_closed)
+from .blueprint import bp
 from .dashboard import build_dashboard, build_kpi_detail, governor_supplier_points, pick_month
 from .disclosure import Viewer
 from .export import dashboard_csv, dashboard_json
-
-bp = Blueprint("benchmarks", __name__, url_prefix="/benchmarks")
 
 
 def _find_kpi(club: Club, code: str) -> KpiDefinition:
@@ -101,6 +99,3 @@ def governor_view():
                                            [(p.firm.name, p.value) for p in points], chart_id="suppliers")
     return render_template("benchmarks/governor.html", board=board, kpis=kpis, selected=selected, points=points,
                            figure=figure)
-
-
-from . import views_club  # noqa: E402,F401  (facilitator and comparator routes on the same blueprint)

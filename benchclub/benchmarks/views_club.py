@@ -10,10 +10,11 @@ from ..extensions import db
 from ..models import Club
 from ..permissions import Role, can_manage_club, can_see_identified_club_data, role_required, scope_clubs
 from . import charts, clubview, queries, services
+from .blueprint import bp
 from .dashboard import build_kpi_detail
 from .disclosure import Viewer
 from .forms import ComparatorImportForm, comparator_form
-from .views import _find_kpi, bp
+from .views import _find_kpi
 
 
 def _club() -> Club:

@@ -4,7 +4,7 @@ Users live in user_views.py, periods and the audit log in period_views.py; all s
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
@@ -12,10 +12,9 @@ from ..extensions import db
 from ..models import Firm, FirmKind, KpiDefinition, Role
 from ..permissions import can_manage_club, can_manage_firm, role_required
 from . import queries, services
+from .blueprint import bp
 from .context import club_picker, current_club
 from .forms import ClubForm, FirmForm, KpiForm, LinkForm
-
-bp = Blueprint("clubs", __name__)
 
 
 def show_error(form, exc: DomainError) -> None:
@@ -174,6 +173,3 @@ def _save_kpi(form: KpiForm, club, kpi: KpiDefinition | None):
             return redirect(url_for("clubs.kpis", club=club.code))
     status = 422 if form.is_submitted() else 200
     return render_template("clubs/kpi_form.html", club=club, form=form, kpi=kpi), status
-
-
-from . import period_views, user_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -12,7 +12,6 @@ from sqlalchemy.orm import contains_eager
 
 from ..audit import record
 from ..errors import DomainError
-from ..events import period_closed
 from ..extensions import db
 from ..models import (
     ActionStatus,
@@ -203,7 +202,6 @@ def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> in
     return sum(len(evaluate_governor(g, period, actor=actor)) for g in governors)
 
 
-@period_closed.connect
 def _on_period_closed(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:
     """Closing a period runs every governor's ladder for it (DOMAIN §4, §7)."""
     evaluate_club(period.club_id, period.month, actor=actor)

@@ -12,9 +12,10 @@ from ..models import Firm, Role
 from ..permissions import role_required
 from . import services, visits
 from . import targets as target_services
+from .blueprint import bp
 from .evaluation import list_links
 from .forms import CadenceForm, TargetForm, VisitForm, ladder_changes, ladder_form
-from .views import _governor, bp
+from .views import _governor
 
 
 def _visit_page(form: VisitForm, status: int = 200):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import permissions
-from ..dashboards.panels import Panel, home_panel
+from ..dashboards.panels import Panel
 from ..extensions import db
 from ..models import Firm, Ladder, LadderStage, StageChange, SupplyLink, User
 from . import services
@@ -15,7 +15,6 @@ from .visits import visit_plans
 RECENT_CHANGES = 5
 
 
-@home_panel
 def member_ladder_panel(user: User) -> Panel | None:
     """The member's current stage with each governor and its latest stage changes."""
     if not permissions.can_view_own_stages(user):
@@ -53,7 +52,6 @@ def _stage_names(governor_ids: list[int]) -> dict[tuple[int, int], str]:
     return names
 
 
-@home_panel
 def governor_ladder_panel(user: User) -> Panel | None:
     """Recommendations waiting for the governor's decision and suppliers whose visit is overdue."""
     if not permissions.can_use_ladder_dashboard(user):

@@ -1,7 +1,7 @@
 """Ladder pages: the governor's tier dashboard, recommendations and scorecards; the member's stages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import permissions
@@ -10,10 +10,9 @@ from ..extensions import db
 from ..models import Firm, LadderEvaluation, Role
 from ..permissions import role_required
 from . import charts, evaluation, queries, scorecard, services
+from .blueprint import bp
 from .forms import DecisionForm, EvaluateForm
 from .targets import targets_for_supplier
-
-bp = Blueprint("ladder", __name__, url_prefix="/ladder")
 
 
 def _governor() -> Firm:
@@ -122,6 +121,3 @@ def member_stages():
     for target in targets_for_supplier(firm):
         targets.setdefault(target.governor_id, []).append(target)
     return render_template("ladder/member.html", stages=stages, targets=targets, own=queries.latest_own_values(firm))
-
-
-from . import manage_views, panels  # noqa: E402,F401  (routes on bp; home-page panels; period-close subscriber)

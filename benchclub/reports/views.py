@@ -1,7 +1,7 @@
 """Club reports (facilitator) and confidential member reports: printable pages and PDF downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Response, abort, render_template, url_for
 from flask_login import current_user
 
 from ..benchmarks.queries import published_months
@@ -9,11 +9,10 @@ from ..clubs.context import club_picker, current_club
 from ..errors import DomainError
 from ..models import Club
 from ..permissions import Role, can_read_member_report, role_required
+from .blueprint import bp
 from .pdf import render_report_pdf
 from .queries import build_report
 from .spans import ReportSpan, parse_span, spans_for_months
-
-bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _span_or_404(period: str) -> ReportSpan:
@@ -92,4 +91,3 @@ def member_report_pdf(period: str):
     club = _member_club()
     report = build_report(club, span, firm=current_user.firm)
     return _pdf_response(report, f"{current_user.firm.code}-confidential-report-{span.code}.pdf")
-

@@ -22,9 +22,10 @@ from ..permissions import (
     can_view_workshop,
     role_required,
 )
+from ..web import commit_or_flash as apply
 from . import actions, charts, queries, services
+from .blueprint import bp
 from .forms import ActionEditForm, ActionForm
-from .views import apply, bp
 
 
 def member_detail(workshop: Workshop, impact: queries.ImpactView):

@@ -4,11 +4,10 @@ Member pages (registration, host answer, own actions) are in member_views.py on 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..audit import record
@@ -17,23 +16,10 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Club, Firm, Role, Workshop, WorkshopMaterial
 from ..permissions import can_run_workshops, can_view_workshop, role_required
-from . import actions, charts, materials, queries, services
+from ..web import commit_or_flash as apply
+from . import actions, charts, materials, member_views, queries, services
+from .blueprint import bp
 from .forms import ActionForm, InviteForm, MaterialForm, NotesForm, SuggestionForm, WorkshopForm
-
-bp = Blueprint("workshops", __name__)
-
-
-def apply(change: Callable[[], object], done: str, target: str):
-    """Run one service call; commit and flash `done`, or roll back and flash the rule that was broken."""
-    try:
-        change()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(target)
-    db.session.commit()
-    flash(done, "success")
-    return redirect(target)
 
 
 def managed_club() -> Club:
@@ -306,6 +292,3 @@ def add_action(workshop_id: int):
     firm = db.session.get(Firm, form.firm_id.data)
     return apply(lambda: actions.add_action(firm, form.description.data, form.due_on.data, owner=form.owner.data,
                                             workshop=workshop, actor=current_user), "Action added.", target)
-
-
-from . import member_views, panels  # noqa: E402,F401  (routes on this blueprint; home panels)
