@@ -33,6 +33,7 @@ test: install browsers
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m benchclub.benchmarks.bench
