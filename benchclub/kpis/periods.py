@@ -10,7 +10,7 @@ from ..audit import record
 from ..errors import DomainError
 from ..events import period_closed
 from ..extensions import db
-from ..models import AuditEntry, Club, Period, PeriodStatus, User
+from ..models import Club, Period, PeriodStatus, User
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -113,16 +113,11 @@ def close_period(club: Club, month: str, *, actor: User | None = None) -> Period
     period = get_period(club, month)
     if not period.is_open:
         raise PeriodClosedError(f"Period {month} is already closed.", field="period")
-    reopened = db.session.scalar(
-        sa.select(sa.func.count(AuditEntry.id)).where(
-            AuditEntry.entity == "period", AuditEntry.entity_id == period.id, AuditEntry.action == "reopen"
-        )
-    )
     period.status = PeriodStatus.CLOSED
     period.closed_at = datetime.now(UTC)
     record(actor, "close", "period", period.id, club_id=club.id, summary=f"period {month} closed")
     db.session.flush()
-    period_closed.send(period, actor=actor, reopened=bool(reopened))
+    period_closed.send(period, actor=actor, reopened=bool(period.reopen_count))
     db.session.flush()
     return period
 
@@ -136,6 +131,7 @@ def reopen_period(club: Club, month: str, reason: str, *, actor: User | None = N
         raise DomainError("Give a reason for reopening a closed period.", field="reason")
     period.status = PeriodStatus.OPEN
     period.closed_at = None
+    period.reopen_count = (period.reopen_count or 0) + 1
     record(actor, "reopen", "period", period.id, club_id=club.id, summary=f"period {month} reopened",
            reason=reason.strip())
     db.session.flush()

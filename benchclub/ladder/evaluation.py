@@ -146,7 +146,7 @@ def list_links(governor: Firm) -> list[SupplyLink]:
 def assess_suppliers(governor: Firm, period: str, *, links: list[SupplyLink] | None = None,
                      actor: User | None = None) -> list[SupplierAssessment]:
     """Run the rules for the governor's suppliers in a period without storing anything."""
-    ladder = services.ensure_default_ladder(governor, actor=actor)
+    ladder = services.ladder_for_reading(governor)
     rules = services.ladder_rules(ladder)
     links = list_links(governor) if links is None else links
     facts = load_facts(governor, links, rules, period)

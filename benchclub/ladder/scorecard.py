@@ -77,7 +77,7 @@ def supplier_scorecard(governor: Firm, link: SupplyLink, shared: set[str] | None
                        today: date | None = None) -> Scorecard:
     """Build the scorecard; `shared` is permissions.consented_kpi_codes (None = every KPI shared)."""
     supplier = link.supplier
-    ladder = services.ensure_default_ladder(governor)
+    ladder = services.ladder_for_reading(governor)
     names = {s.number: s.name for s in ladder.stages}
     history = services.list_stage_history(governor, supplier)
     stage, since = current_stage([StageFact(h.stage, h.effective_month) for h in history], "9999-12")

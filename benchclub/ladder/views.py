@@ -27,7 +27,6 @@ def dashboard():
     """Tier dashboard: the governor's whole supply base at a glance."""
     governor = _governor()
     data = queries.tier_dashboard(governor)
-    db.session.commit()  # the default ladder may have been created on first use
     figures = {
         "stages": charts.stages_over_time(data.months, data.monthly_counts, data.stage_names),
         "sankey": charts.movements_sankey(data.transitions, data.stage_names, data.months[-13], data.period),
@@ -102,7 +101,6 @@ def supplier_scorecard(firm_id: int):
     link = services.require_link(current_user.firm, supplier)
     card = scorecard.supplier_scorecard(current_user.firm, link,
                                         permissions.consented_kpi_codes(current_user, supplier))
-    db.session.commit()
     trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target))
               for s in card.series]
     return render_template("ladder/scorecard.html", card=card, trends=trends)
@@ -116,7 +114,6 @@ def member_stages():
         abort(403)
     firm = current_user.firm
     stages = queries.member_stages(firm)
-    db.session.commit()
     targets: dict[int, list] = {}
     for target in targets_for_supplier(firm):
         targets.setdefault(target.governor_id, []).append(target)
