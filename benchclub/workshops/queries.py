@@ -15,7 +15,6 @@ from ..models import (
     Club,
     Firm,
     FirmKind,
-    HostStatus,
     ImprovementAction,
     KpiDefinition,
     Period,
@@ -30,6 +29,7 @@ from ..models import (
     WorkshopRegistration,
     WorkshopStatus,
 )
+from ..permissions import is_workshop_published
 from . import rules
 
 ALL_GROUP = "all"
@@ -200,11 +200,6 @@ def overdue_actions(club: Club, today: date) -> list[ImprovementAction]:
     ))
 
 
-def is_published(workshop: Workshop) -> bool:
-    """Club members see a workshop once its host agreed (or when it has no host firm)."""
-    return workshop.host_firm_id is None or workshop.host_status == HostStatus.AGREED
-
-
 @dataclass
 class MemberOverview:
     """What a member's firm has going on in workshops: hosting, invitations, registrations, actions."""
@@ -230,7 +225,7 @@ def member_overview(user: User, today: date) -> MemberOverview:
     registered_ids = {r.workshop_id for r in regs}
     invited_ids = set(db.session.scalars(sa.select(WorkshopInvitation.workshop_id)
                                          .where(WorkshopInvitation.firm_id == firm_id)))
-    published = [w for w in upcoming if is_published(w) and w.host_firm_id != firm_id]
+    published = [w for w in upcoming if is_workshop_published(w) and w.host_firm_id != firm_id]
     return MemberOverview(
         host_requests=[w for w in upcoming if w.host_firm_id == firm_id],
         invitations=[w for w in published if w.id in invited_ids and w.id not in registered_ids],

@@ -15,7 +15,7 @@ from ..clubs.services import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Club, Firm, Role, Workshop, WorkshopMaterial
-from ..permissions import can_run_workshops, can_view_workshop, role_required
+from ..permissions import can_run_workshops, can_view_workshop, facilitated_club, is_admin, role_required
 from ..web import commit_or_flash as apply
 from . import actions, charts, materials, member_views, queries, services
 from .blueprint import bp
@@ -24,8 +24,11 @@ from .forms import ActionForm, InviteForm, MaterialForm, NotesForm, SuggestionFo
 
 def managed_club() -> Club:
     """The facilitator's club; the admin picks one with ?club=CODE (default: the first club)."""
-    if current_user.role == Role.FACILITATOR:
-        return current_user.club
+    if not is_admin(current_user):
+        club = facilitated_club(current_user)
+        if club is None:
+            abort(403)
+        return club
     query = sa.select(Club).order_by(Club.code)
     if request.args.get("club"):
         query = query.where(Club.code == request.args["club"])
@@ -55,7 +58,7 @@ def _suggestion_form(club: Club) -> SuggestionForm:
 def index():
     """Workshops of the club, the suggestion picker and the follow-up list of overdue actions."""
     club = managed_club()
-    clubs = list(db.session.scalars(sa.select(Club).order_by(Club.code))) if current_user.role == Role.ADMIN else []
+    clubs = list(db.session.scalars(sa.select(Club).order_by(Club.code))) if is_admin(current_user) else []
     return render_template("workshops/index.html", club=club, clubs=clubs, form=_suggestion_form(club),
                            workshops=queries.list_workshops(club), overdue=queries.overdue_actions(club, date.today()),
                            kpis={k.code: k for k in list_kpis(club, active_only=False)},
