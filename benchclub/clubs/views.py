@@ -11,19 +11,11 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, FirmKind, KpiDefinition, Role
 from ..permissions import can_manage_club, can_manage_firm, role_required
+from ..web import show_error
 from . import queries, services
 from .blueprint import bp
 from .context import club_picker, current_club
 from .forms import ClubForm, FirmForm, KpiForm, LinkForm
-
-
-def show_error(form, exc: DomainError) -> None:
-    """Put a service's error on the form field it names (or on top of the form)."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 @bp.route("/clubs", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, Role
 from ..permissions import role_required
+from ..web import show_error
 from . import services, visits
 from . import targets as target_services
 from .blueprint import bp
@@ -56,7 +57,7 @@ def log_visit():
                          purpose=form.purpose.data, findings=form.findings.data, actor=current_user)
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "outcome", form.outcome).errors.append(str(exc))
+        show_error(form, exc, default="outcome")
         return _visit_page(form, 422)
     db.session.commit()
     flash(f"Visit to {supplier.name} on {form.visited_on.data} logged.", "success")
@@ -114,7 +115,7 @@ def save_target():
         target_services.publish_target(governor, form.kpi_code.data, form.value.data, form.note.data, actor=current_user)
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "value", form.value).errors.append(str(exc))
+        show_error(form, exc, default="value")
         return _target_page(form, 422)
     db.session.commit()
     flash("Target published to your suppliers.", "success")

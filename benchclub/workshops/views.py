@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Club, Firm, Role, Workshop, WorkshopMaterial
 from ..permissions import can_run_workshops, can_view_workshop, facilitated_club, is_admin, role_required
 from ..web import commit_or_flash as apply
+from ..web import show_error
 from . import actions, charts, materials, member_views, queries, services
 from .blueprint import bp
 from .forms import ActionForm, InviteForm, MaterialForm, NotesForm, SuggestionForm, WorkshopForm
@@ -131,7 +132,7 @@ def new():
                 suggested_from_month=form.suggested_from_month.data or None)
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "title", form.title).errors.append(str(exc))
+            show_error(form, exc, default="title")
         else:
             db.session.commit()
             flash("Workshop planned. The host firm has been asked to agree.", "success")
@@ -157,7 +158,7 @@ def edit(workshop_id: int):
                                      actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "title", form.title).errors.append(str(exc))
+            show_error(form, exc, default="title")
         else:
             db.session.commit()
             flash("Workshop updated.", "success")
