@@ -267,3 +267,12 @@ def test_linking_a_governor_without_a_ladder_gives_it_one_and_reads_never_store_
     assert db.session.scalar(sa.select(sa.func.count(Ladder.id)).where(Ladder.governor_id == bare.id)) == 0
     link_supplier(bare, world.firms["A"], 2)
     assert services.get_current_ladder(bare).version == 1
+
+
+def test_the_home_panel_and_the_ladder_agree_on_the_stage_in_force(world):
+    a, g1 = world.firms["A"], world.firms["G1"]
+    services.record_stage_change(g1, a, 3, "2025-01", "Imported from the old register", actor=None)
+    services.record_stage_change(g1, a, 2, "2025-01", "Corrected: it was stage 2", actor=None)
+    panel = member_ladder_panel(world.users["member_a"])
+    row = next(r for r in panel.context["rows"] if r["governor"].code == "GOV-1")
+    assert row["stage"] == services.get_stage(g1, a) == 2 and row["since"] == "2025-01"
