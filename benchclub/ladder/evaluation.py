@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 from ..audit import record
 from ..errors import DomainError
 from ..extensions import db
+from ..kpis.periods import list_closed_months
 from ..models import (
     ActionStatus,
     Certificate,
@@ -24,7 +25,6 @@ from ..models import (
     KpiValue,
     LadderEvaluation,
     Period,
-    PeriodStatus,
     Recommendation,
     StageChange,
     SupplyLink,
@@ -42,7 +42,6 @@ from .rules import (
     SupplierFacts,
     VisitFact,
     evaluate,
-    shift_month,
 )
 
 
@@ -57,10 +56,7 @@ class SupplierAssessment:
 
 def closed_months(club_id: int, up_to: str | None = None) -> list[str]:
     """The club's closed periods, oldest first (optionally up to a month)."""
-    query = sa.select(Period.month).where(Period.club_id == club_id, Period.status == PeriodStatus.CLOSED)
-    if up_to:
-        query = query.where(Period.month <= up_to)
-    return list(db.session.scalars(query.order_by(Period.month)))
+    return list_closed_months(club_id, up_to)
 
 
 def _window_months(ladder: LadderRules) -> int:
@@ -207,6 +203,3 @@ def _on_period_closed(period: Period, actor: User | None = None, reopened: bool 
     evaluate_club(period.club_id, period.month, actor=actor)
 
 
-def months_back(period: str, n: int) -> list[str]:
-    """The n calendar months ending with `period`, oldest first."""
-    return [shift_month(period, -i) for i in range(n - 1, -1, -1)]

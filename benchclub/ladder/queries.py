@@ -22,8 +22,9 @@ from ..models import (
     Visit,
     certificate_status,
 )
+from ..months import months_back
 from . import services
-from .evaluation import SupplierAssessment, assess_suppliers, closed_months, list_links, months_back
+from .evaluation import SupplierAssessment, assess_suppliers, closed_months, list_links
 from .months import shift_month
 from .rules import StageFact, current_stage
 from .visits import VisitPlan, visit_plans

@@ -20,8 +20,9 @@ from ..models import (
     Target,
     Visit,
 )
+from ..months import months_back
 from . import services
-from .evaluation import assess_suppliers, months_back
+from .evaluation import assess_suppliers
 from .queries import HISTORY_MONTHS, redact_criteria, reference_month
 from .rules import StageFact, current_stage
 

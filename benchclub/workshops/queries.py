@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ..benchmarks.disclosure import MEMBER, ReleasedDifference, Viewer, release_median_difference
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
-from ..kpis.periods import next_month, parse_month
+from ..kpis.periods import list_closed_months, next_month, parse_month
 from ..models import (
     ActionStatus,
     Club,
@@ -46,13 +46,7 @@ def get_kpi(club: Club, code: str) -> KpiDefinition:
 
 def closed_months(club: Club, up_to: str | None = None, limit: int | None = None) -> list[str]:
     """Closed months of a club, newest first, optionally up to (and including) a month."""
-    query = sa.select(Period.month).where(Period.club_id == club.id, Period.status == PeriodStatus.CLOSED)
-    if up_to:
-        query = query.where(Period.month <= up_to)
-    query = query.order_by(Period.month.desc())
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
+    return list_closed_months(club, up_to, newest_first=True, limit=limit)
 
 
 def period_figures(club: Club, kpi_code: str, month: str) -> rules.PeriodFigures | None:
