@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import permissions
+from ..chart_theme import NEUTRAL, STAGE_COLOURS
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, LadderEvaluation, Role
@@ -33,7 +34,8 @@ def dashboard():
     }
     form = EvaluateForm()
     form.period.choices = [(m, m) for m in reversed(evaluation.closed_months(governor.club_id))][:24]
-    return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm())
+    return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm(),
+                           stage_colours=STAGE_COLOURS, neutral=NEUTRAL)
 
 
 @bp.post("/evaluate")
