@@ -33,6 +33,7 @@ test: install browsers
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Timings on a synthetic programme in an EMPTY database (SQLite temp file, or BENCH_DATABASE_URL).
 # BENCH_ARGS=--quick for a run under a minute. wrk (Debian) measures HTTP throughput; installed if missing.

@@ -14,7 +14,8 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Each feature package exposes `bp` (views.py) and optionally `register_cli(app)` (cli.py).
+# Each feature package exposes `register(app)` in its __init__: blueprint, CLI, home panels, event subscribers.
+# Registration order matters where it is visible: home panels of equal order, period_closed receivers.
 FEATURES = (
     "auth",
     "dashboards",
@@ -95,13 +96,13 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register each feature's blueprint, plus the vendored static assets."""
+    """Plug each feature in by name (its own register(app)), plus the vendored static assets."""
     from .vendor import bp as vendor_bp
 
     app.register_blueprint(vendor_bp)
     for name in FEATURES:
-        module = importlib.import_module(f".{name}.views", __name__)
-        app.register_blueprint(module.bp)
+        feature = importlib.import_module(f".{name}", __name__)
+        feature.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -119,15 +120,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Attach each feature's `flask ...` commands."""
-    for name in FEATURES:
-        try:
-            module = importlib.import_module(f".{name}.cli", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}.cli":
-                raise
-            continue
-        module.register_cli(app)
+    """Attach the app-wide `flask seed` commands (each feature attaches its own in register(app))."""
     from .seed import register_cli as register_seed_cli
 
     register_seed_cli(app)

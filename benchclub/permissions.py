@@ -5,6 +5,7 @@ module decides who may see or change which records.
 """
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import Club, Consent, Firm, FirmKind, KpiValue, Role, SupplyLink, User
+from .models import Club, Consent, Firm, FirmKind, HostStatus, KpiValue, Role, SupplyLink, User
 
 __all__ = ["Role"]
 
@@ -328,7 +329,7 @@ def can_run_workshops(user: User, club: Club | int | None) -> bool:
 
 def is_workshop_published(workshop: Any) -> bool:
     """Members see a workshop (and its host's name) only once the host agreed, or if it has no host."""
-    return workshop.host_firm_id is None or workshop.host_status == "agreed"
+    return workshop.host_firm_id is None or workshop.host_status == HostStatus.AGREED
 
 
 def can_view_workshop(user: User, workshop: Any) -> bool:
@@ -395,8 +396,14 @@ def can_read_member_report(user: User) -> bool:
 
 def facilitated_club_id(user: User) -> int | None:
     """The club a facilitator runs (for its home page); None for every other role, the admin included."""
+    club = facilitated_club(user)
+    return club.id if club is not None else None
+
+
+def facilitated_club(user: User) -> Club | None:
+    """The one club a facilitator runs; None for every other role (the admin runs them all and picks one)."""
     if user.is_authenticated and user.role == Role.FACILITATOR and is_facilitator_of(user, user.club_id):
-        return user.club_id
+        return user.club
     return None
 
 
@@ -425,6 +432,34 @@ def scope_api_kpi_values(query: sa.Select, user: User) -> sa.Select:
                 sa.select(KpiDefinition.id).where(KpiDefinition.code.in_(sorted(codes)))))
         shared.append(self_reported)
     return query.where(sa.or_(*shared))
+
+
 def can_view_job(user: User, job: Any) -> bool:
     """A background job's page and result belong to whoever started it (and the admin)."""
     return is_admin(user) or (user.is_authenticated and job.owner_id is not None and job.owner_id == user.id)
+
+
+def works_in_club(user: User, club: Club | int) -> bool:
+    """A user may be shown a club's pages: the admin everywhere, everyone else in their own club only."""
+    club_id = club if isinstance(club, int) else club.id
+    return user.role == Role.ADMIN or user.home_club_id in (None, club_id)
+
+
+# --- CSV imports of KPI values (DOMAIN §3) -------------------------------------------------------
+
+
+class ImportReach(str, enum.Enum):
+    """Which firms' values a user's CSV import may write, and with which source."""
+
+    ALL = "all"  # the admin, or the CLI without --as: any supplier, any source
+    CLUB = "club"  # a facilitator: the suppliers of its club, any source
+    LINKED_SUPPLIERS = "linked_suppliers"  # a governor: its own measurements of its linked suppliers
+    OWN_FIRM = "own_firm"  # a member: its own firm's self-reported values
+
+
+def value_import_reach(user: User | None) -> ImportReach:
+    """The import policy of a role; no user (the CLI without --as) imports with the admin's reach."""
+    if user is None or user.role == Role.ADMIN:
+        return ImportReach.ALL
+    return {Role.FACILITATOR: ImportReach.CLUB, Role.GOVERNOR: ImportReach.LINKED_SUPPLIERS,
+            Role.MEMBER: ImportReach.OWN_FIRM}[user.role]

@@ -38,7 +38,14 @@ class BenchClubApi(Api):
 def register(app: Flask) -> None:
     """Blueprints (API, token page, reference page), problem+json errors, CSRF exemption and `flask tokens`."""
     from ..extensions import csrf
-    from . import account_views, auth, cli, problems, reference
+    from . import (
+        account_views,
+        auth,
+        cli,
+        problems,
+        reference,
+        views_more,  # noqa: F401  (certificates, benchmarks, ladder and workshops routes on the same bp)
+    )
     from .views import bp
 
     for key, value in API_DEFAULTS.items():

@@ -181,5 +181,3 @@ def get_value_history(value_id: int):
                        "old": e.old_value, "new": e.new_value, "reason": e.reason or ""}
                       for e in list_value_history(value)]}
 
-
-from . import views_more  # noqa: E402,F401  (certificates, benchmarks, ladder and workshops on the same blueprint)

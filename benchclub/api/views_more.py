@@ -133,7 +133,7 @@ def get_benchmarks(kpi: str, period: str | None, group: str, club: str | None):
 
 
 def _stage_names(governor: Firm) -> dict[int, str]:
-    return {s.number: s.name for s in ladder.ensure_default_ladder(governor).stages}
+    return {s.number: s.name for s in ladder.ladder_for_reading(governor).stages}
 
 
 def _change_dict(change, names: dict[int, str]) -> dict[str, Any]:

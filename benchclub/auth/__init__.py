@@ -1,0 +1,12 @@
+"""Accounts: login, invitations and the `flask users` commands."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Plug the feature in: its routes and CLI."""
+    from . import cli, views
+
+    app.register_blueprint(views.bp)
+    cli.register_cli(app)

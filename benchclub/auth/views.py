@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
 from . import services
+from .blueprint import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
-
-bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:

@@ -7,11 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..chart_theme import COMPARATOR_COLOURS, GRID, OKABE_ITO, themed
 from .disclosure import ReleasedShare, ReleasedStat
 
-OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
-             "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000"}
-COMPARATOR_COLOURS = ("#E69F00", "#CC79A7", "#009E73", "#56B4E9")
 QUANTILES = (("p10", 10), ("p25", 25), ("p50", 50), ("p75", 75), ("p90", 90))
 
 
@@ -43,17 +41,16 @@ def direction_text(higher_is_better: bool) -> str:
 
 def _layout(title: str, kpi: Any, x_title: str, y_title: str | None = None) -> dict[str, Any]:
     """The one theme every benchmark chart uses; the title always names unit and direction."""
-    return {
+    return themed({
         "title": {"text": f"{title}<br><sup>{kpi.unit}, {direction_text(kpi.higher_is_better)}</sup>",
                   "font": {"size": 15}},
-        "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
         "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
         "legend": {"orientation": "h", "y": -0.22, "x": 0},
         "showlegend": True,
-        "xaxis": {"title": {"text": x_title}, "gridcolor": "#e5e5e5"},
-        "yaxis": {"title": {"text": y_title or kpi.unit}, "gridcolor": "#e5e5e5", "zeroline": False},
-        "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff", "hovermode": "x unified",
-    }
+        "xaxis": {"title": {"text": x_title}, "gridcolor": GRID},
+        "yaxis": {"title": {"text": y_title or kpi.unit}, "gridcolor": GRID, "zeroline": False},
+        "hovermode": "x unified",
+    })
 
 
 def _comparator_note(comparators: Sequence[Any]) -> str:
@@ -196,10 +193,11 @@ def cert_share_chart(shares: Sequence[ReleasedShare], own_standards: set[str], s
         if chosen:
             traces.append({"type": "bar", "orientation": "h", "name": name, "y": [s.standard for s in chosen],
                            "x": [round(s.share * 100, 1) for s in chosen], "marker": {"color": colour}})
-    layout = {"title": {"text": f"{title}<br><sup>% of firms with a valid certificate, higher is better</sup>"},
-              "margin": {"l": 140, "r": 20, "t": 70, "b": 50}, "showlegend": True,
-              "legend": {"orientation": "h", "y": -0.25}, "xaxis": {"title": {"text": "% of peers"}, "range": [0, 100]},
-              "yaxis": {"automargin": True}, "plot_bgcolor": "#ffffff", "barmode": "group"}
+    layout = themed({"title": {"text": f"{title}<br><sup>% of firms with a valid certificate, higher is better</sup>"},
+                     "margin": {"l": 140, "r": 20, "t": 70, "b": 50}, "showlegend": True,
+                     "legend": {"orientation": "h", "y": -0.25},
+                     "xaxis": {"title": {"text": "% of peers"}, "range": [0, 100]},
+                     "yaxis": {"automargin": True}, "barmode": "group"})
     rows = [[s.standard, f"{s.share * 100:.0f}%" if s.share is not None else (s.reason or "suppressed"), str(s.n)]
             + (["yes" if s.standard in own_standards else "no"] if show_own else []) for s in shares]
     columns = ["Standard", "Peers holding it", "Firms"] + (["I hold it"] if show_own else [])

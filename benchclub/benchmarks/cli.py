@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..kpis.periods import parse_month
 from ..models import FirmKind, User
-from ..permissions import consenting_supplier_ids
+from ..permissions import consenting_supplier_ids, works_in_club
 from . import queries
 from .disclosure import FACILITATOR, GOVERNOR, MEMBER, Viewer
 from .export import release_json
@@ -25,7 +25,7 @@ def _viewer(club, as_firm: str | None, as_user: str | None) -> Viewer:
         user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == as_user.strip().lower()))
         if user is None:
             raise click.ClickException(f"There is no user {as_user}.")
-        if user.home_club_id not in (None, club.id) and user.role.value != "admin":
+        if not works_in_club(user, club):
             raise click.ClickException(f"{as_user} does not belong to club {club.code}.")
         return Viewer.for_user(user, club)
     if as_firm:

@@ -1,7 +1,7 @@
 """Member and governor benchmark pages and downloads. Everything shown comes through disclosure."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from .. import jsonout, pagecache
@@ -14,12 +14,10 @@ from ..permissions import (
     role_required,
 )
 from . import charts, queries
-from . import snapshots as _snapshots  # noqa: F401  (subscribes publication to period_closed)
+from .blueprint import bp
 from .dashboard import build_dashboard, build_kpi_detail, governor_supplier_points, pick_month
 from .disclosure import Viewer
 from .export import dashboard_csv, dashboard_json
-
-bp = Blueprint("benchmarks", __name__, url_prefix="/benchmarks")
 
 
 def _find_kpi(club: Club, code: str) -> KpiDefinition:
@@ -108,6 +106,3 @@ def governor_view():
                                            [(p.firm.name, p.value, p.band) for p in points], chart_id="suppliers")
     return render_template("benchmarks/governor.html", board=board, kpis=kpis, selected=selected, points=points,
                            figure=figure)
-
-
-from . import views_club  # noqa: E402,F401  (facilitator and comparator routes on the same blueprint)

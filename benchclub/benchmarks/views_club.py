@@ -8,12 +8,20 @@ from flask_login import current_user
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
 from ..models import Club
-from ..permissions import Role, can_manage_club, can_see_identified_club_data, role_required, scope_clubs
+from ..permissions import (
+    Role,
+    can_manage_club,
+    can_see_identified_club_data,
+    facilitated_club,
+    role_required,
+    scope_clubs,
+)
 from . import charts, clubview, queries, services
+from .blueprint import bp
 from .dashboard import build_kpi_detail
 from .disclosure import Viewer
 from .forms import ComparatorImportForm, comparator_form
-from .views import _find_kpi, bp
+from .views import _find_kpi
 
 
 def _club() -> Club:
@@ -21,8 +29,8 @@ def _club() -> Club:
     code = request.values.get("club")
     if code:
         club = db.session.scalar(sa.select(Club).where(Club.code == code))
-    elif current_user.club_id:
-        club = current_user.club
+    elif (own := facilitated_club(current_user)) is not None:
+        club = own
     else:
         club = db.session.scalar(scope_clubs(sa.select(Club), current_user).order_by(Club.code).limit(1))
     if club is None:

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..dashboards.panels import Panel, home_panel
+from ..dashboards.panels import Panel
 from ..models import CertificateStatus, User
 from ..permissions import can_manage_certificates, facilitated_club_id, is_member
 from .services import count_expiring, list_certificates, list_expiring
 
 
-@home_panel
 def member_certificates_panel(user: User) -> Panel | None:
     """Member: which of the firm's certificates are expiring or expired (or that none are recorded)."""
     if not is_member(user) or not can_manage_certificates(user, user.firm):
@@ -21,7 +20,6 @@ def member_certificates_panel(user: User) -> Panel | None:
     return Panel("certifications/panel_member.html", {"total": len(certs), "attention": attention}, order=40)
 
 
-@home_panel
 def facilitator_certificates_panel(user: User) -> Panel | None:
     """Facilitator: how many of the club's certificates expire within 90 days, and how many expired."""
     if facilitated_club_id(user) is None:

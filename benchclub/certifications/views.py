@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..audit import record
@@ -13,10 +13,9 @@ from ..extensions import db
 from ..models import Certificate, Role
 from ..models.certification import EXPIRING_WITHIN_DAYS
 from ..permissions import can_manage_certificates, role_required
-from . import panels, services  # noqa: F401  (importing panels registers the home-page cards)
+from . import services
+from .blueprint import bp
 from .forms import CertificateForm
-
-bp = Blueprint("certifications", __name__)
 
 
 def _own_firm():

@@ -6,8 +6,8 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Club, Role
-from ..permissions import can_manage_club, is_admin
+from ..models import Club
+from ..permissions import facilitated_club, is_admin
 from .queries import list_clubs
 
 
@@ -21,11 +21,10 @@ def current_club() -> Club | None:
         if club is None:
             abort(404)
         return club
-    if current_user.role == Role.FACILITATOR and current_user.club is not None:
-        club = current_user.club
-        if can_manage_club(current_user, club):
-            return club
-    abort(403)
+    club = facilitated_club(current_user)
+    if club is None:
+        abort(403)
+    return club
 
 
 def club_picker(title: str):

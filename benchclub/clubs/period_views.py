@@ -13,9 +13,9 @@ from ..kpis import periods as period_service
 from ..models import Club, Role
 from ..permissions import role_required
 from . import queries
+from .blueprint import bp
 from .context import club_picker, current_club
 from .forms import OpenPeriodForm, ReopenForm
-from .views import bp
 
 
 def suggested_month(club: Club) -> str:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from ..audit import record
 from ..errors import DomainError, NotFoundError
+from ..events import governor_added
 from ..extensions import db
 from ..models import Club, Direction, Firm, FirmKind, KpiDefinition, SupplyLink, User
 from .catalogue import default_catalogue
@@ -111,6 +112,8 @@ def create_firm(
     db.session.add(firm)
     db.session.flush()
     record(actor, "create", "firm", firm.id, club_id=club.id, summary=f"firm {code} ({kind.value})")
+    if kind == FirmKind.GOVERNOR:
+        governor_added.send(firm, actor=actor)
     return firm
 
 
@@ -155,6 +158,7 @@ def link_supplier(governor: Firm, supplier: Firm, tier: int, *, actor: User | No
         db.session.flush()
         record(actor, "create", "supply_link", link.id, club_id=governor.club_id,
                summary=f"{governor.code} -> {supplier.code} tier {tier}")
+        governor_added.send(governor, actor=actor)
     elif link.tier != tier:
         record(actor, "update", "supply_link", link.id, club_id=governor.club_id,
                summary=f"{governor.code} -> {supplier.code} tier", old=link.tier, new=tier)

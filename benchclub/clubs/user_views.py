@@ -8,10 +8,11 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, Role, User
 from ..permissions import can_manage_user, role_required
+from ..web import show_error
 from . import people, queries
+from .blueprint import bp
 from .context import club_picker, current_club
 from .forms import InviteForm
-from .views import bp, show_error
 
 
 def _firm_choices(form: InviteForm, club) -> None:

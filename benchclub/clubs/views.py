@@ -4,27 +4,18 @@ Users live in user_views.py, periods and the audit log in period_views.py; all s
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, FirmKind, KpiDefinition, Role
 from ..permissions import can_manage_club, can_manage_firm, role_required
+from ..web import show_error
 from . import queries, services
+from .blueprint import bp
 from .context import club_picker, current_club
 from .forms import ClubForm, FirmForm, KpiForm, LinkForm
-
-bp = Blueprint("clubs", __name__)
-
-
-def show_error(form, exc: DomainError) -> None:
-    """Put a service's error on the form field it names (or on top of the form)."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 @bp.route("/clubs", methods=["GET", "POST"])
@@ -174,6 +165,3 @@ def _save_kpi(form: KpiForm, club, kpi: KpiDefinition | None):
             return redirect(url_for("clubs.kpis", club=club.code))
     status = 422 if form.is_submitted() else 200
     return render_template("clubs/kpi_form.html", club=club, form=form, kpi=kpi), status
-
-
-from . import period_views, user_views  # noqa: E402,F401  (routes on the same blueprint)

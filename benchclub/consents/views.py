@@ -1,7 +1,7 @@
 """A supplier member grants or revokes each linked governor's access to its identified KPIs."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
@@ -9,9 +9,8 @@ from ..extensions import db
 from ..models import Firm, Role
 from ..permissions import can_manage_consent, role_required
 from . import services
+from .blueprint import bp
 from .forms import ConsentForm
-
-bp = Blueprint("consents", __name__)
 
 
 def _supplier() -> Firm:

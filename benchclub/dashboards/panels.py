@@ -1,9 +1,11 @@
-"""Home-page panels: each feature registers a provider, so the home page needs no feature imports."""
+"""Home-page panels: each feature hands its providers to the app, so the home page needs no feature imports."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from flask import Flask, current_app
 
 from ..models import User
 
@@ -18,16 +20,17 @@ class Panel:
 
 
 PanelProvider = Callable[[User], "Panel | None"]
-_PROVIDERS: list[PanelProvider] = []
+_EXTENSION_KEY = "benchclub.home_panels"
 
 
-def home_panel(provider: PanelProvider) -> PanelProvider:
-    """Decorator: register a function(user) -> Panel | None for the home page."""
-    _PROVIDERS.append(provider)
-    return provider
+def add_home_panels(app: Flask, *providers: PanelProvider) -> None:
+    """Let a feature's register(app) add its function(user) -> Panel | None providers; adding one twice is a no-op."""
+    registered: list[PanelProvider] = app.extensions.setdefault(_EXTENSION_KEY, [])
+    registered.extend(p for p in providers if p not in registered)
 
 
 def panels_for(user: User) -> list[Panel]:
     """Every panel that has something to show this user, in order."""
-    panels = [p for p in (provider(user) for provider in _PROVIDERS) if p is not None]
+    providers: list[PanelProvider] = current_app.extensions.get(_EXTENSION_KEY, [])
+    panels = [p for p in (provider(user) for provider in providers) if p is not None]
     return sorted(panels, key=lambda p: p.order)

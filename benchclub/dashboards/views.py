@@ -1,12 +1,11 @@
 """The home page: one start page per role, assembled from the features' panels."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
+from .blueprint import bp
 from .panels import panels_for
-
-bp = Blueprint("dashboards", __name__)
 
 
 @bp.get("/")

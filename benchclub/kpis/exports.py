@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from .. import permissions
 from ..clubs.services import list_kpis
 from ..extensions import db
-from ..models import Club, Firm, FirmKind, KpiDefinition, KpiValue, Period, PeriodStatus, Role, User
+from ..models import Club, Firm, FirmKind, KpiDefinition, KpiValue, Period, PeriodStatus, User
 from .csv_io import write_rows
 from .queries import list_linked_suppliers
 from .validation import plain_number
@@ -96,6 +96,6 @@ def template_csv(user: User, month: str | None = None) -> str:
 def export_filename(user: User, prefix: str, month: str | None) -> str:
     """A download name that says what is in the file."""
     who = user.firm.code if user.firm is not None else (user.club.code if user.club else "all")
-    if user.role == Role.ADMIN:
+    if permissions.is_admin(user):
         who = "all"
     return f"{prefix}-{who}{'-' + month if month else ''}.csv"

@@ -1,9 +1,10 @@
 """CSV import of KPI values: check every row against the database and the importer's role, then write
 all of them or none (issue 2 item 9).
 
-Role rules: a member imports its own firm's self-reported values; governor staff import their own
-firm's measurements of linked suppliers (governor-measurable KPIs only); a facilitator imports for
-the whole club, any source; the admin (and the CLI without --as) imports anything.
+Who may import what is permissions.value_import_reach: a member imports its own firm's self-reported
+values; governor staff import their own firm's measurements of linked suppliers (governor-measurable
+KPIs only); a facilitator imports for the whole club, any source; the admin (and the CLI without --as)
+imports anything. This module only turns that reach into row errors.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ import sqlalchemy as sa
 from ..clubs.services import list_kpis
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Firm, KpiDefinition, KpiValue, Period, Role, SupplyLink, User
+from ..models import Firm, KpiDefinition, KpiValue, Period, SupplyLink, User
+from ..permissions import ImportReach, value_import_reach
 from .bulk import StoredValue, write_planned
 from .csv_io import CsvRow, RowError, read_rows
 from .periods import parse_month
@@ -33,18 +35,19 @@ class ImportRejectedError(DomainError):
 
 @dataclass(frozen=True)
 class ImportScope:
-    """Whose rules apply: the role and the firm or club the importing user belongs to."""
+    """Whose rules apply: the importer's reach (permissions.py) and the firm or club it belongs to."""
 
-    role: Role
+    reach: ImportReach
     firm: Firm | None = None
     club_id: int | None = None
 
     @classmethod
     def of(cls, user: User | None) -> ImportScope:
         """The user's rules; no user (the CLI without --as) means admin rules."""
-        if user is None or user.role == Role.ADMIN:
-            return cls(Role.ADMIN)
-        return cls(user.role, firm=user.firm, club_id=user.home_club_id)
+        reach = value_import_reach(user)
+        if user is None or reach == ImportReach.ALL:
+            return cls(reach)
+        return cls(reach, firm=user.firm, club_id=user.home_club_id)
 
 
 @dataclass
@@ -159,12 +162,12 @@ class _Resolver:
         scope, firm = self.scope, self._lookup_firm(code)
         if not code:
             raise _problem("firm", "The firm code is missing.")
-        if scope.role == Role.MEMBER and (firm is None or firm.id != scope.firm.id):
+        if scope.reach == ImportReach.OWN_FIRM and (firm is None or firm.id != scope.firm.id):
             raise _problem("firm", f"You can only import values for your own firm ({scope.firm.code}), "
                                    f"not for '{code}'.")
-        if scope.role == Role.GOVERNOR and (firm is None or firm.id not in self.linked_suppliers(scope.firm)):
+        if scope.reach == ImportReach.LINKED_SUPPLIERS and (firm is None or firm.id not in self.linked_suppliers(scope.firm)):
             raise _problem("firm", f"'{code}' is not one of your linked suppliers.")
-        if firm is None or (scope.role == Role.FACILITATOR and firm.club_id != scope.club_id):
+        if firm is None or (scope.reach == ImportReach.CLUB and firm.club_id != scope.club_id):
             raise _problem("firm", f"Unknown firm code '{code}'.")
         if not firm.is_supplier:
             raise _problem("firm", f"'{code}' is a governor firm; values are reported for supplier firms.")
@@ -196,9 +199,9 @@ class _Resolver:
     def source(self, firm: Firm, kpi: KpiDefinition, text: str) -> Firm:
         """`self` (or blank, or the firm's own code), or a governor linked to the firm measuring that KPI."""
         scope, is_self = self.scope, text.lower() in ("", "self") or text == firm.code
-        if scope.role == Role.MEMBER and not is_self:
+        if scope.reach == ImportReach.OWN_FIRM and not is_self:
             raise _problem("source", "Members import their own values: leave the source empty or write 'self'.")
-        if scope.role == Role.GOVERNOR and (is_self or text != scope.firm.code):
+        if scope.reach == ImportReach.LINKED_SUPPLIERS and (is_self or text != scope.firm.code):
             raise _problem("source", f"You import your own firm's measurements: the source must be {scope.firm.code}.")
         if is_self:
             return firm

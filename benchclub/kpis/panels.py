@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from .. import permissions
-from ..dashboards.panels import Panel, home_panel
+from ..dashboards.panels import Panel
 from ..models import User
 from ..templating import month_label
 from . import queries
 from .periods import list_periods
 
 
-@home_panel
 def member_months_panel(user: User) -> Panel | None:
     """A member's months due, overdue and done, and its customers' measurements beside its own."""
     if not permissions.is_member(user) or not user.firm.is_supplier:
@@ -25,7 +24,6 @@ def member_months_panel(user: User) -> Panel | None:
     }, order=10)
 
 
-@home_panel
 def governor_measurements_panel(user: User) -> Panel | None:
     """Governor staff: linked suppliers with open months not yet measured."""
     if not permissions.is_governor(user):
@@ -33,7 +31,6 @@ def governor_measurements_panel(user: User) -> Panel | None:
     return Panel("kpis/panel_governor.html", {"pending": queries.list_unmeasured_months(user.firm)}, order=10)
 
 
-@home_panel
 def facilitator_completeness_panel(user: User) -> Panel | None:
     """The facilitator's view of the latest open month: how many firms are complete, partial, missing."""
     if permissions.facilitated_club_id(user) is None:

@@ -10,7 +10,13 @@ from ..audit import record
 from ..errors import DomainError
 from ..events import period_closed
 from ..extensions import db
-from ..models import AuditEntry, Club, Period, PeriodStatus, User
+from ..models import Club, Period, PeriodStatus, User
+
+# Month arithmetic lives in the kernel (benchclub.months); these names stay importable from here.
+from ..months import month_end as month_end
+from ..months import month_start as month_start
+from ..months import next_month as next_month
+from ..months import previous_month as previous_month
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -32,29 +38,6 @@ def parse_month(text: str) -> str:
     if not 1990 <= year <= 2100:
         raise DomainError(f"'{text}' is outside the years BenchClub accepts (1990-2100).", field="period")
     return text
-
-
-def month_start(month: str) -> date:
-    """The first day of a 'YYYY-MM' month."""
-    return date(int(month[:4]), int(month[5:7]), 1)
-
-
-def next_month(month: str) -> str:
-    """The month after, e.g. '2025-12' -> '2026-01'."""
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y + (m == 12)}-{1 if m == 12 else m + 1:02d}"
-
-
-def previous_month(month: str) -> str:
-    """The month before, e.g. '2025-01' -> '2024-12'."""
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y - (m == 1)}-{12 if m == 1 else m - 1:02d}"
-
-
-def month_end(month: str) -> date:
-    """The last day of a 'YYYY-MM' month."""
-    nxt = month_start(next_month(month))
-    return date.fromordinal(nxt.toordinal() - 1)
 
 
 def default_due_date(month: str) -> date:
@@ -113,16 +96,11 @@ def close_period(club: Club, month: str, *, actor: User | None = None) -> Period
     period = get_period(club, month)
     if not period.is_open:
         raise PeriodClosedError(f"Period {month} is already closed.", field="period")
-    reopened = db.session.scalar(
-        sa.select(sa.func.count(AuditEntry.id)).where(
-            AuditEntry.entity == "period", AuditEntry.entity_id == period.id, AuditEntry.action == "reopen"
-        )
-    )
     period.status = PeriodStatus.CLOSED
     period.closed_at = datetime.now(UTC)
     record(actor, "close", "period", period.id, club_id=club.id, summary=f"period {month} closed")
     db.session.flush()
-    period_closed.send(period, actor=actor, reopened=bool(reopened))
+    period_closed.send(period, actor=actor, reopened=bool(period.reopen_count))
     db.session.flush()
     return period
 
@@ -136,7 +114,21 @@ def reopen_period(club: Club, month: str, reason: str, *, actor: User | None = N
         raise DomainError("Give a reason for reopening a closed period.", field="reason")
     period.status = PeriodStatus.OPEN
     period.closed_at = None
+    period.reopen_count = (period.reopen_count or 0) + 1
     record(actor, "reopen", "period", period.id, club_id=club.id, summary=f"period {month} reopened",
            reason=reason.strip())
     db.session.flush()
     return period
+
+
+def list_closed_months(club: Club | int, up_to: str | None = None, *, newest_first: bool = False,
+                       limit: int | None = None) -> list[str]:
+    """The one closed-months query: a club's closed periods, optionally up to (and including) a month."""
+    club_id = club if isinstance(club, int) else club.id
+    query = sa.select(Period.month).where(Period.club_id == club_id, Period.status == PeriodStatus.CLOSED)
+    if up_to:
+        query = query.where(Period.month <= up_to)
+    query = query.order_by(Period.month.desc() if newest_first else Period.month)
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import permissions
@@ -14,10 +14,9 @@ from ..extensions import db
 from ..models import Firm, KpiValue, Period
 from ..permissions import Role, role_required
 from . import queries, services
+from .blueprint import bp
 from .forms import EntryForm, read_inputs
 from .periods import list_periods, parse_month
-
-bp = Blueprint("kpis", __name__, url_prefix="/kpis")
 
 
 def _period_or_404(club, month: str) -> Period:
@@ -164,5 +163,3 @@ def completeness():
     db.session.commit()  # after rendering: a commit expires every loaded row (one reload per firm shown)
     return page
 
-
-from . import import_views, panels  # noqa: E402,F401  (routes on bp; home-page panels)

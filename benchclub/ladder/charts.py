@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-STAGE_COLOURS = {1: "#adb5bd", 2: "#6ea8fe", 3: "#3d8bfd", 4: "#198754"}
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12}
+from ..chart_theme import NEUTRAL, OKABE_ITO, STAGE_COLOURS, themed
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
-    layout = {"title": {"text": title, "x": 0, "y": 0.98, "yanchor": "top", "font": {"size": 14}}, "font": FONT,
-              "margin": {"l": 48, "r": 16, "t": 64, "b": 56}, "plot_bgcolor": "#fff", "paper_bgcolor": "#fff",
-              "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"}}
+    layout = themed({"title": {"text": title, "x": 0, "y": 0.98, "yanchor": "top", "font": {"size": 14}},
+                     "margin": {"l": 48, "r": 16, "t": 64, "b": 56},
+                     "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"}})
     layout.update(extra)
     return layout
 
@@ -18,7 +17,7 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
 def stages_over_time(months: list[str], counts: dict[int, list[int]], names: dict[int, str]) -> dict[str, Any]:
     """Stacked bars: suppliers per stage, month by month."""
     data = [{"type": "bar", "name": f"{n} {names[n]}", "x": months, "y": counts[n],
-             "marker": {"color": STAGE_COLOURS.get(n, "#6c757d")},
+             "marker": {"color": STAGE_COLOURS.get(n, NEUTRAL)},
              "hovertemplate": "%{x}: %{y} suppliers<extra>" + f"{n} {names[n]}" + "</extra>"}
             for n in sorted(counts)]
     yaxis: dict[str, Any] = {"title": {"text": "suppliers"}, "rangemode": "tozero"}
@@ -40,7 +39,7 @@ def movements_sankey(matrix: list[list[int]], names: dict[int, str], start: str,
                 source.append(i)
                 target.append(top + j)
                 value.append(matrix[i][j])
-    colours = [STAGE_COLOURS.get(n, "#6c757d") for n in range(1, top + 1)] * 2
+    colours = [STAGE_COLOURS.get(n, NEUTRAL) for n in range(1, top + 1)] * 2
     data = [{"type": "sankey", "arrangement": "snap",
              "node": {"label": labels, "color": colours, "pad": 14, "thickness": 14},
              "link": {"source": source, "target": target, "value": value, "color": "rgba(61,139,253,0.25)"}}]
@@ -55,12 +54,12 @@ def kpi_trend(name: str, unit: str, months: list[str], own: list[float | None] |
     measured = measured if measured and any(v is not None for v in measured) else None
     if own is not None:
         data.append({"type": "scatter", "mode": "lines+markers", "name": "Self-reported", "x": months, "y": own,
-                     "line": {"color": "#0d6efd"}, "connectgaps": False})
+                     "line": {"color": OKABE_ITO["blue"]}, "connectgaps": False})
     if measured is not None:
         data.append({"type": "scatter", "mode": "lines+markers", "name": "Measured by you", "x": months,
-                     "y": measured, "line": {"color": "#fd7e14", "dash": "dot"}, "connectgaps": False})
+                     "y": measured, "line": {"color": OKABE_ITO["vermillion"], "dash": "dot"}, "connectgaps": False})
     if target is not None:
         data.append({"type": "scatter", "mode": "lines", "name": "Target", "x": [months[0], months[-1]],
-                     "y": [target, target], "line": {"color": "#198754", "dash": "dash"}})
+                     "y": [target, target], "line": {"color": OKABE_ITO["green"], "dash": "dash"}})
     return {"data": data, "layout": _layout(name, yaxis={"title": {"text": unit}},
                                             xaxis={"type": "category", "tickangle": -45, "nticks": 12})}

@@ -12,8 +12,8 @@ from sqlalchemy.orm import contains_eager
 
 from ..audit import record
 from ..errors import DomainError
-from ..events import period_closed
 from ..extensions import db
+from ..kpis.periods import list_closed_months
 from ..models import (
     ActionStatus,
     Certificate,
@@ -26,7 +26,6 @@ from ..models import (
     KpiValue,
     LadderEvaluation,
     Period,
-    PeriodStatus,
     Recommendation,
     StageChange,
     SupplyLink,
@@ -48,7 +47,6 @@ from .rules import (
     VisitFact,
     evaluate,
     kpi_criterion_name,
-    shift_month,
 )
 
 
@@ -63,10 +61,7 @@ class SupplierAssessment:
 
 def closed_months(club_id: int, up_to: str | None = None) -> list[str]:
     """The club's closed periods, oldest first (optionally up to a month)."""
-    query = sa.select(Period.month).where(Period.club_id == club_id, Period.status == PeriodStatus.CLOSED)
-    if up_to:
-        query = query.where(Period.month <= up_to)
-    return list(db.session.scalars(query.order_by(Period.month)))
+    return list_closed_months(club_id, up_to)
 
 
 def _window_months(ladder: LadderRules) -> int:
@@ -222,7 +217,6 @@ def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> in
     return sum(len(evaluate_governor(g, period, actor=actor)) for g in governors)
 
 
-@period_closed.connect
 def _on_period_closed(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:
     """Closing a period runs every governor's ladder for it (DOMAIN §4, §7)."""
     evaluate_club(period.club_id, period.month, actor=actor)
@@ -270,7 +264,3 @@ def preview_thresholds(governor: Firm, params: dict[int, dict], *, actor: User |
                                          outcomes))
     return previews
 
-
-def months_back(period: str, n: int) -> list[str]:
-    """The n calendar months ending with `period`, oldest first."""
-    return [shift_month(period, -i) for i in range(n - 1, -1, -1)]

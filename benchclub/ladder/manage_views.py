@@ -10,11 +10,13 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, Role
 from ..permissions import role_required
+from ..web import show_error
 from . import evaluation, services, visits
 from . import targets as target_services
+from .blueprint import bp
 from .evaluation import list_links
 from .forms import CadenceForm, TargetForm, VisitForm, ladder_changes, ladder_form
-from .views import _governor, bp
+from .views import _governor
 
 
 def _visit_page(form: VisitForm, status: int = 200):
@@ -55,7 +57,7 @@ def log_visit():
                          purpose=form.purpose.data, findings=form.findings.data, actor=current_user)
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "outcome", form.outcome).errors.append(str(exc))
+        show_error(form, exc, default="outcome")
         return _visit_page(form, 422)
     db.session.commit()
     flash(f"Visit to {supplier.name} on {form.visited_on.data} logged.", "success")
@@ -113,7 +115,7 @@ def save_target():
         target_services.publish_target(governor, form.kpi_code.data, form.value.data, form.note.data, actor=current_user)
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "value", form.value).errors.append(str(exc))
+        show_error(form, exc, default="value")
         return _target_page(form, 422)
     db.session.commit()
     flash("Target published to your suppliers.", "success")
@@ -139,8 +141,9 @@ def withdraw_target(target_id: int):
 def edit_ladder():
     """Edit stage names and thresholds; saving creates a new ladder version, previewing saves nothing."""
     governor = _governor()
-    ladder = services.ensure_default_ladder(governor, actor=current_user)
-    db.session.commit()
+    ladder = services.get_current_ladder(governor)
+    if ladder is None:  # created with the governor or by migration 0008; a GET never creates it
+        abort(404)
     form = ladder_form(ladder)
     status, previews = 200, None
     if request.method == "POST":

@@ -1,27 +1,12 @@
-"""Month arithmetic and visit cadence for the ladder: pure, no database."""
+"""Ladder windows and visit cadence: pure, no database (month arithmetic itself is benchclub.months)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-
-def month_index(month: str) -> int:
-    """'2025-03' -> a running month number, so months can be subtracted."""
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
-
-
-def month_from_index(index: int) -> str:
-    """The inverse of month_index."""
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def shift_month(month: str, delta: int) -> str:
-    """The month `delta` months after (negative: before) `month`."""
-    return month_from_index(month_index(month) + delta)
-
-
-def month_end_date(month: str) -> date:
-    """The last day of a month."""
-    return date.fromisoformat(shift_month(month, 1) + "-01") - timedelta(days=1)
+from ..months import month_end as month_end_date
+from ..months import month_from_index as month_from_index
+from ..months import month_index as month_index
+from ..months import shift_month
 
 
 def window_start_date(period: str, months: int) -> date:

@@ -4,18 +4,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import permissions
-from ..dashboards.panels import Panel, home_panel
+from ..dashboards.panels import Panel
 from ..extensions import db
 from ..models import Firm, Ladder, LadderStage, StageChange, SupplyLink, User
 from . import services
 from .defaults import DEFAULT_STAGES
 from .evaluation import list_links
+from .rules import StageFact, current_stage
 from .visits import visit_plans
 
 RECENT_CHANGES = 5
 
 
-@home_panel
 def member_ladder_panel(user: User) -> Panel | None:
     """The member's current stage with each governor and its latest stage changes."""
     if not permissions.can_view_own_stages(user):
@@ -30,11 +30,10 @@ def member_ladder_panel(user: User) -> Panel | None:
     names = _stage_names([g.id for g in governors])
     rows = []
     for g in governors:
-        latest = max((c for c in changes if c.governor_id == g.id), key=lambda c: (c.effective_month, c.id),
-                     default=None)
-        stage = latest.stage if latest else 1
+        history = sorted((c for c in changes if c.governor_id == g.id), key=lambda c: (c.effective_month, c.id))
+        stage, since = current_stage([StageFact(c.stage, c.effective_month) for c in history], "9999-12")
         rows.append({"governor": g, "stage": stage, "name": names.get((g.id, stage), f"Stage {stage}"),
-                     "since": latest.effective_month if latest else None})
+                     "since": since})
     recent = [{"change": c, "governor": next(g for g in governors if g.id == c.governor_id),
                "name": names.get((c.governor_id, c.stage), f"Stage {c.stage}")} for c in changes[:RECENT_CHANGES]
               if any(g.id == c.governor_id for g in governors)]
@@ -53,7 +52,6 @@ def _stage_names(governor_ids: list[int]) -> dict[tuple[int, int], str]:
     return names
 
 
-@home_panel
 def governor_ladder_panel(user: User) -> Panel | None:
     """Recommendations waiting for the governor's decision and suppliers whose visit is overdue."""
     if not permissions.can_use_ladder_dashboard(user):

@@ -22,9 +22,10 @@ from ..models import (
     Visit,
     certificate_status,
 )
+from ..months import months_back
 from ..permissions import consented_kpis_by_supplier
 from . import services
-from .evaluation import SupplierAssessment, assess_suppliers, closed_months, list_links, months_back
+from .evaluation import SupplierAssessment, assess_suppliers, closed_months, list_links
 from .months import shift_month
 from .redaction import governor_at_risk, governor_criteria
 from .rules import StageFact, current_stage
@@ -130,7 +131,7 @@ class TierDashboard:
 def tier_dashboard(governor: Firm, today: date | None = None) -> TierDashboard:
     """Stages now and over 24 months, movements, pending decisions, candidates, risks, certificates, visits."""
     today = today or date.today()
-    ladder = services.ensure_default_ladder(governor)
+    ladder = services.ladder_for_reading(governor)
     names = {s.number: s.name for s in ladder.stages}
     links = list_links(governor)
     ids = [link.supplier_id for link in links]
@@ -208,7 +209,7 @@ def member_stages(supplier: Firm, today: date | None = None) -> list[MemberStage
     result = []
     for link in links:
         governor = link.governor
-        ladder = services.ensure_default_ladder(governor)
+        ladder = services.ladder_for_reading(governor)
         history = services.list_stage_history(governor, supplier)
         stage, since = current_stage([StageFact(h.stage, h.effective_month) for h in history], "9999-12")
         period, is_closed = reference_month(governor.club_id, today)

@@ -100,11 +100,15 @@ _MONTH_FIELDS = fields(MonthEvidence)
 
 
 def current_stage(history: Sequence[StageFact], period: str) -> tuple[int, str | None]:
-    """The stage in force in `period` and the month it took effect (stage 1 when never changed)."""
+    """The stage in force in `period` and the month it took effect (stage 1 when never changed).
+
+    The one place that decides it: `history` is oldest first, and of two changes that take effect
+    in the same month the later one is in force.
+    """
     in_force = [h for h in history if h.effective_month <= period]
     if not in_force:
         return 1, None
-    latest = max(in_force, key=lambda h: h.effective_month)
+    _, latest = max(enumerate(in_force), key=lambda item: (item[1].effective_month, item[0]))
     return latest.stage, latest.effective_month
 
 

@@ -20,8 +20,9 @@ from ..models import (
     Target,
     Visit,
 )
+from ..months import months_back
 from . import services
-from .evaluation import assess_suppliers, months_back
+from .evaluation import assess_suppliers
 from .queries import HISTORY_MONTHS, redact_criteria, reference_month
 from .rules import StageFact, current_stage
 
@@ -82,7 +83,7 @@ def supplier_scorecard(governor: Firm, link: SupplyLink, shared: set[str] | None
     consent a governor sees its own measurements, the stage and anonymised benchmarks, nothing more.
     """
     supplier = link.supplier
-    ladder = services.ensure_default_ladder(governor)
+    ladder = services.ladder_for_reading(governor)
     names = {s.number: s.name for s in ladder.stages}
     history = services.list_stage_history(governor, supplier)
     stage, since = current_stage([StageFact(h.stage, h.effective_month) for h in history], "9999-12")

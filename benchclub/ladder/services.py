@@ -48,22 +48,41 @@ def get_current_ladder(governor: Firm) -> Ladder | None:
     )
 
 
+def _default_ladder(governor: Firm, actor: User | None) -> Ladder:
+    """Version 1 of the CGL default ladder for a governor, not yet added to the session."""
+    ladder = Ladder(governor_id=governor.id, version=1, is_current=True, created_by_id=getattr(actor, "id", None))
+    ladder.stages = [LadderStage(number=n, name=name, description=desc) for n, name, desc in DEFAULT_STAGES]
+    ladder.criteria = [LadderCriterion(stage_number=s, kind=CriterionKind(k), params=dict(p))
+                       for s, k, p in DEFAULT_CRITERIA]
+    return ladder
+
+
 def ensure_default_ladder(governor: Firm, *, actor: User | None = None) -> Ladder:
-    """The governor's current ladder, creating version 1 from the CGL default on first use."""
+    """The governor's current ladder, creating version 1 from the CGL default when it has none (writes only)."""
     if not governor.is_governor:
         raise DomainError(f"{governor.code} is not a governor firm.", field="governor")
     ladder = get_current_ladder(governor)
     if ladder is not None:
         return ladder
-    ladder = Ladder(governor_id=governor.id, version=1, is_current=True, created_by_id=getattr(actor, "id", None))
-    ladder.stages = [LadderStage(number=n, name=name, description=desc) for n, name, desc in DEFAULT_STAGES]
-    ladder.criteria = [LadderCriterion(stage_number=s, kind=CriterionKind(k), params=dict(p))
-                       for s, k, p in DEFAULT_CRITERIA]
+    ladder = _default_ladder(governor, actor)
     db.session.add(ladder)
     db.session.flush()
     record(actor, "create", "ladder", ladder.id, club_id=governor.club_id,
            summary=f"default CGL ladder v1 for {governor.code}")
     return ladder
+
+
+def ladder_for_reading(governor: Firm) -> Ladder:
+    """The ladder in force for reads: the stored one, or the unsaved CGL default (a read never creates it)."""
+    if not governor.is_governor:
+        raise DomainError(f"{governor.code} is not a governor firm.", field="governor")
+    return get_current_ladder(governor) or _default_ladder(governor, None)
+
+
+def on_governor_added(governor: Firm, actor: User | None = None, **_: object) -> None:
+    """Subscriber to events.governor_added: a governor gets its default ladder when created or linked."""
+    ensure_default_ladder(governor, actor=actor)
+
 
 
 def list_ladder_versions(governor: Firm) -> list[Ladder]:

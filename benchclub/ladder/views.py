@@ -1,19 +1,19 @@
 """Ladder pages: the governor's tier dashboard, recommendations and scorecards; the member's stages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import permissions
+from ..chart_theme import NEUTRAL, STAGE_COLOURS
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, LadderEvaluation, Role
 from ..permissions import role_required
 from . import charts, evaluation, queries, scorecard, services
+from .blueprint import bp
 from .forms import DecisionForm, EvaluateForm
 from .targets import targets_for_supplier
-
-bp = Blueprint("ladder", __name__, url_prefix="/ladder")
 
 
 def _governor() -> Firm:
@@ -34,9 +34,8 @@ def dashboard():
     }
     form = EvaluateForm()
     form.period.choices = [(m, m) for m in reversed(evaluation.closed_months(governor.club_id))][:24]
-    page = render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm())
-    db.session.commit()  # the default ladder may have been created on first use; after rendering, as a commit
-    return page  # expires every loaded row (one reload per supplier shown)
+    return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm(),
+                           stage_colours=STAGE_COLOURS, neutral=NEUTRAL)
 
 
 @bp.post("/evaluate")
@@ -106,7 +105,6 @@ def supplier_scorecard(firm_id: int):
                                         permissions.consented_kpi_codes(current_user, supplier),
                                         show_certificates=permissions.can_view_supplier_certificates(current_user,
                                                                                                      supplier))
-    db.session.commit()
     trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target))
               for s in card.series]
     return render_template("ladder/scorecard.html", card=card, trends=trends)
@@ -120,11 +118,7 @@ def member_stages():
         abort(403)
     firm = current_user.firm
     stages = queries.member_stages(firm)
-    db.session.commit()
     targets: dict[int, list] = {}
     for target in targets_for_supplier(firm):
         targets.setdefault(target.governor_id, []).append(target)
     return render_template("ladder/member.html", stages=stages, targets=targets, own=queries.latest_own_values(firm))
-
-
-from . import manage_views, panels  # noqa: E402,F401  (routes on bp; home-page panels; period-close subscriber)

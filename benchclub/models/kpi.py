@@ -73,6 +73,8 @@ class Period(db.Model):
     due_on: Mapped[date] = mapped_column(sa.Date)
     opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), default=None)
+    # How often the period was reopened: the close after a reopening publishes a new benchmark revision.
+    reopen_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     club: Mapped[Club] = relationship()
 

@@ -1,12 +1,11 @@
 """Home-page card with the user's unread notifications."""
 from __future__ import annotations
 
-from ..dashboards.panels import Panel, home_panel
+from ..dashboards.panels import Panel
 from ..models import User
 from . import services
 
 
-@home_panel
 def unread_notifications_panel(user: User) -> Panel | None:
     """The five newest unread notifications; no card when everything is read."""
     if not user.is_authenticated:

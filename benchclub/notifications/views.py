@@ -1,14 +1,13 @@
 """My notifications: the in-app list, mark one or all read."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import NotFoundError
 from ..extensions import db
 from . import services
-
-bp = Blueprint("notifications", __name__)
+from .blueprint import bp
 
 
 @bp.get("/notifications")
@@ -43,6 +42,3 @@ def mark_all_read():
     db.session.commit()
     flash(f"{count} notification(s) marked read." if count else "Nothing unread.", "success")
     return redirect(url_for("notifications.index"))
-
-
-from . import panels  # noqa: E402,F401  (home panel)

@@ -1,19 +1,18 @@
 """Club reports (facilitator) and confidential member reports: printable pages and PDF downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Response, abort, render_template, url_for
 from flask_login import current_user
 
 from ..benchmarks.queries import published_months
 from ..clubs.context import club_picker, current_club
 from ..errors import DomainError
 from ..models import Club
-from ..permissions import Role, can_read_member_report, role_required
+from ..permissions import Role, can_read_member_report, is_admin, is_member, role_required
+from .blueprint import bp
 from .pdf import render_report_pdf
 from .queries import build_report
 from .spans import ReportSpan, parse_span, spans_for_months
-
-bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _span_or_404(period: str) -> ReportSpan:
@@ -38,7 +37,7 @@ def _member_club() -> Club:
 @bp.get("/")
 @role_required(Role.MEMBER, Role.FACILITATOR)
 def index():
-    if current_user.role == Role.MEMBER:
+    if is_member(current_user):
         club = _member_club()
         return render_template("reports/index.html", club=club, member=True, extra={},
                                spans=spans_for_months(published_months(club)),
@@ -46,7 +45,7 @@ def index():
     club = current_club()
     if club is None:
         return club_picker("Club reports")
-    extra = {"club": club.code} if current_user.role == Role.ADMIN else {}
+    extra = {"club": club.code} if is_admin(current_user) else {}
     return render_template("reports/index.html", club=club, member=False, extra=extra,
                            spans=spans_for_months(published_months(club)),
                            view_endpoint="reports.club_report", pdf_endpoint="reports.club_report_pdf")
@@ -59,7 +58,7 @@ def club_report(period: str):
     club = current_club()
     if club is None:
         return club_picker("Club report")
-    extra = {"club": club.code} if current_user.role == Role.ADMIN else {}
+    extra = {"club": club.code} if is_admin(current_user) else {}
     return render_template("reports/report.html", report=build_report(club, span),
                            back_url=url_for("reports.index", **extra),
                            pdf_url=url_for("reports.club_report_pdf", period=span.code, **extra))
@@ -92,4 +91,3 @@ def member_report_pdf(period: str):
     club = _member_club()
     report = build_report(club, span, firm=current_user.firm)
     return _pdf_response(report, f"{current_user.firm.code}-confidential-report-{span.code}.pdf")
-

@@ -6,11 +6,12 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ..chart_theme import NEUTRAL, OKABE_ITO, themed
 from ..models import KpiDefinition
 from .queries import ImpactView, PublicHorizon
 
-ATTENDING = "#1f6f43"
-OTHER = "#8a8f98"
+ATTENDING = OKABE_ITO["green"]
+OTHER = NEUTRAL
 
 
 def impact_figure(kpi: KpiDefinition, base_month: str,
@@ -25,12 +26,12 @@ def impact_figure(kpi: KpiDefinition, base_month: str,
     fig.add_bar(name="Other firms", x=labels, y=[b[2] for b in bars], marker_color=OTHER,
                 hovertemplate="%{y:.2f} " + kpi.unit + "<extra>not attending</extra>")
     better = "higher" if kpi.higher_is_better else "lower"
-    fig.update_layout(
-        title={"text": f"Median change in {kpi.name} since {base_month}"},
-        barmode="group", template="plotly_white", margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        yaxis={"title": {"text": f"change ({kpi.unit}; {better} is better)"}, "zeroline": True},
-        legend={"orientation": "h", "y": -0.2},
-    )
+    fig.update_layout(themed({
+        "title": {"text": f"Median change in {kpi.name} since {base_month}"},
+        "barmode": "group", "template": "plotly_white", "margin": {"l": 50, "r": 20, "t": 50, "b": 40},
+        "yaxis": {"title": {"text": f"change ({kpi.unit}; {better} is better)"}, "zeroline": True},
+        "legend": {"orientation": "h", "y": -0.2},
+    }))
     return fig.to_plotly_json()
 
 

@@ -22,9 +22,11 @@ from ..permissions import (
     can_view_workshop,
     role_required,
 )
+from ..web import commit_or_flash as apply
+from ..web import show_error
 from . import actions, charts, queries, services
+from .blueprint import bp
 from .forms import ActionEditForm, ActionForm
-from .views import apply, bp
 
 
 def member_detail(workshop: Workshop, impact: queries.ImpactView):
@@ -147,7 +149,7 @@ def edit_action(action_id: int):
                                   due_on=form.due_on.data, status=form.status.data, actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "description", form.description).errors.append(str(exc))
+            show_error(form, exc, default="description")
         else:
             db.session.commit()
             flash("Action saved.", "success")

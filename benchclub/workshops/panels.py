@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..dashboards.panels import Panel, home_panel
+from ..dashboards.panels import Panel
 from ..models import ActionStatus, User
 from ..permissions import is_member, managed_club_ids
 from . import queries
 
 
-@home_panel
 def member_workshops_panel(user: User) -> Panel | None:
     """Host requests, invitations, upcoming registrations and open actions of the member's firm."""
     if not is_member(user):
@@ -25,7 +24,6 @@ def member_workshops_panel(user: User) -> Panel | None:
         "today": today}, order=40)
 
 
-@home_panel
 def facilitator_workshops_panel(user: User) -> Panel | None:
     """Planned workshops and overdue improvement actions of the facilitator's club."""
     club_ids = managed_club_ids(user)

@@ -9,13 +9,12 @@ import sqlalchemy as sa
 from ..benchmarks.disclosure import MEMBER, ReleasedDifference, Viewer, release_median_difference
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
-from ..kpis.periods import next_month, parse_month
+from ..kpis.periods import list_closed_months, next_month, parse_month
 from ..models import (
     ActionStatus,
     Club,
     Firm,
     FirmKind,
-    HostStatus,
     ImprovementAction,
     KpiDefinition,
     Period,
@@ -30,6 +29,7 @@ from ..models import (
     WorkshopRegistration,
     WorkshopStatus,
 )
+from ..permissions import is_workshop_published
 from . import rules
 
 ALL_GROUP = "all"
@@ -46,13 +46,7 @@ def get_kpi(club: Club, code: str) -> KpiDefinition:
 
 def closed_months(club: Club, up_to: str | None = None, limit: int | None = None) -> list[str]:
     """Closed months of a club, newest first, optionally up to (and including) a month."""
-    query = sa.select(Period.month).where(Period.club_id == club.id, Period.status == PeriodStatus.CLOSED)
-    if up_to:
-        query = query.where(Period.month <= up_to)
-    query = query.order_by(Period.month.desc())
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
+    return list_closed_months(club, up_to, newest_first=True, limit=limit)
 
 
 def period_figures(club: Club, kpi_code: str, month: str) -> rules.PeriodFigures | None:
@@ -200,11 +194,6 @@ def overdue_actions(club: Club, today: date) -> list[ImprovementAction]:
     ))
 
 
-def is_published(workshop: Workshop) -> bool:
-    """Club members see a workshop once its host agreed (or when it has no host firm)."""
-    return workshop.host_firm_id is None or workshop.host_status == HostStatus.AGREED
-
-
 @dataclass
 class MemberOverview:
     """What a member's firm has going on in workshops: hosting, invitations, registrations, actions."""
@@ -230,7 +219,7 @@ def member_overview(user: User, today: date) -> MemberOverview:
     registered_ids = {r.workshop_id for r in regs}
     invited_ids = set(db.session.scalars(sa.select(WorkshopInvitation.workshop_id)
                                          .where(WorkshopInvitation.firm_id == firm_id)))
-    published = [w for w in upcoming if is_published(w) and w.host_firm_id != firm_id]
+    published = [w for w in upcoming if is_workshop_published(w) and w.host_firm_id != firm_id]
     return MemberOverview(
         host_requests=[w for w in upcoming if w.host_firm_id == firm_id],
         invitations=[w for w in published if w.id in invited_ids and w.id not in registered_ids],

@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..notifications import services as notifications
 from ..notifications.reminders import facilitators_of, link_for, members_of, workshop_reminders
+from ..permissions import is_workshop_published
 from . import queries
 
 
@@ -137,7 +138,7 @@ def register_firm(workshop: Workshop, firm: Firm, *, actor: User | None, today: 
     _check_supplier(workshop.club, firm, "firm")
     if workshop.status != WorkshopStatus.PLANNED or workshop.held_on < today:
         raise WorkshopError("Registration is closed for this workshop.")
-    if not queries.is_published(workshop):
+    if not is_workshop_published(workshop):
         raise WorkshopError("Registration opens once the host firm has agreed.")
     if firm.id == workshop.host_firm_id:
         raise WorkshopError("Your firm hosts this workshop; it does not need to register.")

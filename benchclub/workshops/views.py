@@ -4,11 +4,10 @@ Member pages (registration, host answer, own actions) are in member_views.py on 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..audit import record
@@ -16,30 +15,21 @@ from ..clubs.services import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Club, Firm, Role, Workshop, WorkshopMaterial
-from ..permissions import can_run_workshops, can_view_workshop, role_required
-from . import actions, charts, materials, queries, services
+from ..permissions import can_run_workshops, can_view_workshop, facilitated_club, is_admin, role_required
+from ..web import commit_or_flash as apply
+from ..web import show_error
+from . import actions, charts, materials, member_views, queries, services
+from .blueprint import bp
 from .forms import ActionForm, InviteForm, MaterialForm, NotesForm, SuggestionForm, WorkshopForm
-
-bp = Blueprint("workshops", __name__)
-
-
-def apply(change: Callable[[], object], done: str, target: str):
-    """Run one service call; commit and flash `done`, or roll back and flash the rule that was broken."""
-    try:
-        change()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(target)
-    db.session.commit()
-    flash(done, "success")
-    return redirect(target)
 
 
 def managed_club() -> Club:
     """The facilitator's club; the admin picks one with ?club=CODE (default: the first club)."""
-    if current_user.role == Role.FACILITATOR:
-        return current_user.club
+    if not is_admin(current_user):
+        club = facilitated_club(current_user)
+        if club is None:
+            abort(403)
+        return club
     query = sa.select(Club).order_by(Club.code)
     if request.args.get("club"):
         query = query.where(Club.code == request.args["club"])
@@ -69,7 +59,7 @@ def _suggestion_form(club: Club) -> SuggestionForm:
 def index():
     """Workshops of the club, the suggestion picker and the follow-up list of overdue actions."""
     club = managed_club()
-    clubs = list(db.session.scalars(sa.select(Club).order_by(Club.code))) if current_user.role == Role.ADMIN else []
+    clubs = list(db.session.scalars(sa.select(Club).order_by(Club.code))) if is_admin(current_user) else []
     return render_template("workshops/index.html", club=club, clubs=clubs, form=_suggestion_form(club),
                            workshops=queries.list_workshops(club), overdue=queries.overdue_actions(club, date.today()),
                            kpis={k.code: k for k in list_kpis(club, active_only=False)},
@@ -142,7 +132,7 @@ def new():
                 suggested_from_month=form.suggested_from_month.data or None)
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "title", form.title).errors.append(str(exc))
+            show_error(form, exc, default="title")
         else:
             db.session.commit()
             flash("Workshop planned. The host firm has been asked to agree.", "success")
@@ -168,7 +158,7 @@ def edit(workshop_id: int):
                                      actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "title", form.title).errors.append(str(exc))
+            show_error(form, exc, default="title")
         else:
             db.session.commit()
             flash("Workshop updated.", "success")
@@ -310,6 +300,3 @@ def add_action(workshop_id: int):
     firm = db.session.get(Firm, form.firm_id.data)
     return apply(lambda: actions.add_action(firm, form.description.data, form.due_on.data, owner=form.owner.data,
                                             workshop=workshop, actor=current_user), "Action added.", target)
-
-
-from . import member_views, panels  # noqa: E402,F401  (routes on this blueprint; home panels)

@@ -72,3 +72,22 @@ def test_a_period_with_no_values_publishes_an_empty_snapshot(db):
     close_period(bc.club, "2025-03")
     assert db.session.scalar(sa.select(sa.func.count(SnapshotStat.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Snapshot.id))) == 1
+
+
+def test_reopened_is_a_fact_of_the_period_not_of_the_audit_log(db):
+    from benchclub.events import period_closed
+
+    bc = build_bench_club(12, kpi_codes=("otd_pct",))
+    seen: list[bool] = []
+
+    def remember(period, reopened=False, **_):
+        seen.append(reopened)
+
+    period = reopen_period(bc.club, "2025-01", "late correction")
+    assert period.reopen_count == 1
+    db.session.execute(sa.delete(AuditEntry).where(AuditEntry.entity == "period"))  # the log no longer decides
+    with period_closed.connected_to(remember):
+        close_period(bc.club, "2025-01")
+    assert seen == [True]
+    snaps = db.session.scalars(sa.select(Snapshot).order_by(Snapshot.revision)).all()
+    assert [s.revision for s in snaps] == [1, 2]

@@ -251,3 +251,38 @@ def test_stage_history_can_be_loaded_for_linked_suppliers_only(world):
     give_visit(world.firms["G1"], world.firms["A"])
     services.record_stage_change(world.firms["G1"], world.firms["A"], 3, "2025-01", "Imported", actor=None)
     assert db.session.scalar(sa.select(sa.func.count(StageChange.id))) == 1
+
+
+def test_a_governor_gets_its_default_ladder_when_it_is_created_not_when_it_is_read(world):
+    governor = create_firm(world.club, "GOV-NEW", "New Governor", FirmKind.GOVERNOR, "DE", "Vehicle assembly", 900)
+    supplier = create_firm(world.club, "SUP-NEW", "New Supplier", FirmKind.SUPPLIER, "DE", "Castings", 40)
+    ladder = services.get_current_ladder(governor)
+    assert ladder is not None and ladder.version == 1 and len(ladder.criteria) == 13
+    assert services.get_current_ladder(supplier) is None  # a supplier firm has no ladder
+    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.entity == "ladder",
+                                                         AuditEntry.entity_id == ladder.id)) is not None
+
+
+def test_linking_a_governor_without_a_ladder_gives_it_one_and_reads_never_store_it(world):
+    from benchclub.models import Firm, Ladder
+
+    bare = Firm(club=world.club, code="GOV-OLD", name="Old Governor", kind=FirmKind.GOVERNOR, country="DE",
+                sector="Vehicle assembly")  # as if created before governors got their ladder on creation
+    db.session.add(bare)
+    db.session.flush()
+    read = services.ladder_for_reading(bare)
+    evaluation.assess_suppliers(bare, "2025-06")
+    db.session.flush()
+    assert read.id is None and [s.name for s in read.stages][0] == "Inspected"
+    assert db.session.scalar(sa.select(sa.func.count(Ladder.id)).where(Ladder.governor_id == bare.id)) == 0
+    link_supplier(bare, world.firms["A"], 2)
+    assert services.get_current_ladder(bare).version == 1
+
+
+def test_the_home_panel_and_the_ladder_agree_on_the_stage_in_force(world):
+    a, g1 = world.firms["A"], world.firms["G1"]
+    services.record_stage_change(g1, a, 3, "2025-01", "Imported from the old register", actor=None)
+    services.record_stage_change(g1, a, 2, "2025-01", "Corrected: it was stage 2", actor=None)
+    panel = member_ladder_panel(world.users["member_a"])
+    row = next(r for r in panel.context["rows"] if r["governor"].code == "GOV-1")
+    assert row["stage"] == services.get_stage(g1, a) == 2 and row["since"] == "2025-01"

@@ -148,7 +148,8 @@ def test_editing_thresholds_saves_a_new_version(world, login_as):
         .params["threshold"] == 96.0
     data[f"c{otd.id}_threshold"] = "abc"
     assert client.post("/ladder/settings", data=data).status_code == 422
-    assert db.session.scalar(sa.select(sa.func.count(Ladder.id))) == 2
+    # G1 keeps exactly its two versions (every governor has had its default ladder since it was created)
+    assert db.session.scalar(sa.select(sa.func.count(Ladder.id)).where(Ladder.governor_id == world.firms["G1"].id)) == 2
 
 
 def test_improvement_action_details_need_consent(world, login_as):
@@ -159,3 +160,19 @@ def test_improvement_action_details_need_consent(world, login_as):
     assert "Quick-change dies on press 4" in login_as("gov_consented").get(url).get_data(as_text=True)
     page = login_as("gov_no_consent").get(url).get_data(as_text=True)
     assert "Quick-change dies on press 4" not in page and "1 done · 0 open" in page
+
+
+def test_ladder_pages_read_without_creating_the_default_ladder(world, login_as, db):
+    """A GET never writes: a governor whose ladder was never stored sees the default, and still has none stored."""
+    g1 = world.firms["G1"]
+    db.session.execute(sa.delete(Ladder).where(Ladder.governor_id == g1.id))
+    db.session.commit()
+    client = login_as("gov_consented")
+    for url in ("/ladder/", f"/ladder/suppliers/{world.firms['A'].id}"):
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+    assert "Self-certified" in client.get("/ladder/").get_data(as_text=True)
+    assert client.get("/ladder/settings").status_code == 404  # nothing stored to edit, and a GET creates nothing
+    assert login_as("member_a").get("/ladder/my-stages").status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(Ladder.id)).where(Ladder.governor_id == g1.id)) == 0

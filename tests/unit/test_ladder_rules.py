@@ -60,6 +60,12 @@ def test_new_supplier_without_history_is_at_stage_1():
     assert current_stage([], PERIOD) == (1, None)
 
 
+def test_of_two_changes_in_one_month_the_later_is_in_force():
+    history = [StageFact(2, "2025-03"), StageFact(3, "2025-05"), StageFact(2, "2025-05")]  # oldest first
+    assert current_stage(history, "2025-06") == (2, "2025-05")
+    assert current_stage(history, "2025-04") == (2, "2025-03")
+
+
 def test_stage_1_supplier_meeting_every_stage_2_criterion_is_promoted_to_2():
     result = evaluate(LADDER, facts(), PERIOD)
     assert (result.current_stage, result.recommendation, result.target_stage) == (1, PROMOTE, 2)

@@ -1,0 +1,4 @@
+"""The certifications blueprint on its own, so that every view module of the feature can import it without cycles."""
+from flask import Blueprint
+
+bp = Blueprint("certifications", __name__)

@@ -1,0 +1,4 @@
+"""The ladder blueprint on its own, so that every view module of the feature can import it without cycles."""
+from flask import Blueprint
+
+bp = Blueprint("ladder", __name__, url_prefix="/ladder")
