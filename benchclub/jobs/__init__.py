@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Plug the feature in: the job pages (progress and results)."""
-    from . import views
+    """Plug the feature in: the job pages (progress and results) and the kinds of job a worker runs."""
+    from . import services, tasks, views
 
+    services.register_tasks(tasks.TASKS)
     app.register_blueprint(views.bp)

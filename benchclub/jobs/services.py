@@ -1,4 +1,5 @@
-"""Starting, dispatching and running jobs. Tasks are looked up by kind in `tasks.TASKS`.
+"""Starting, dispatching and running jobs. Tasks are looked up by kind in TASKS, which `jobs.register`
+fills from `tasks.TASKS`, so a feature that starts a job (a big import) never imports the tasks of others.
 
 In development and tests (no REDIS_URL, or JOBS_INLINE=1) a job runs inline, right after the request
 that started it commits, so `make run` needs nothing but Python. Otherwise it is queued on Redis
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, current_app
@@ -18,6 +20,12 @@ from ..models import Job, JobStatus, User
 
 QUEUE = "benchclub"
 log = logging.getLogger(__name__)
+TASKS: dict[str, Callable[..., Any]] = {}
+
+
+def register_tasks(tasks: Mapping[str, Callable[..., Any]]) -> None:
+    """Make these kinds of job runnable (called from jobs.register when the app is built)."""
+    TASKS.update(tasks)
 
 
 def runs_inline(app: Flask) -> bool:
@@ -28,8 +36,6 @@ def runs_inline(app: Flask) -> bool:
 def start_job(kind: str, title: str, params: dict[str, Any], *, actor: User | None,
               club_id: int | None = None) -> Job:
     """Record a queued job (flushed; the caller commits, then calls dispatch)."""
-    from .tasks import TASKS
-
     if kind not in TASKS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job(kind=kind, title=title, params=params, owner_id=getattr(actor, "id", None), club_id=club_id,
@@ -76,8 +82,6 @@ class Progress:
 
 def run_job(job_id: int) -> Job:
     """Execute one job: RUNNING, the task, then DONE with its result or FAILED with the reason."""
-    from .tasks import TASKS
-
     job = get_job(job_id)
     job.status, job.progress, job.message = JobStatus.RUNNING, 0, "Started."
     db.session.commit()
