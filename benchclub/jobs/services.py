@@ -8,8 +8,8 @@ for `make worker` (an RQ worker) and the page polls its progress.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app
