@@ -163,9 +163,12 @@ class _System:
         """
         h = self._null_hash()
         halves: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        plain = not any(isinstance(u, OldValue) for j in small for u in self.cells[j])
         for size in range(1, (self.k - 1 + 1) // 2 + 1):
             for part in combinations(small, size):
-                if len(_firms(u for j in part for u in self.cells[j])) < self.k:
+                weight = (sum(self.weights[j] for j in part) if plain
+                          else len(_firms(u for j in part for u in self.cells[j])))
+                if weight < self.k:
                     halves[sum(h[j] for j in part)].append(part)
         seen: set[frozenset[int]] = set()
         found: list[Violation] = []
@@ -297,8 +300,14 @@ class _System:
                          probe.what)
 
 
-def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = ()) -> list[Violation]:
-    """Every small set and probe that the given (released) figures determine, system by system."""
+def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
+                    cache: dict | None = None) -> list[Violation]:
+    """Every small set and probe that the given (released) figures determine, system by system.
+
+    `cache` keeps each system's answer for its exact set of rows, so the greedy loop only re-reduces
+    the systems that the last withheld figure touched.
+    """
+    cache = {} if cache is None else cache
     by_system: dict[str, list[tuple[str, frozenset]]] = defaultdict(list)
     for fig in figures:
         for system, units in fig.rows:
@@ -309,9 +318,12 @@ def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[
         probes_by[probe.system].append(probe)
     found: list[Violation] = []
     for name in sorted(by_system):
-        system = _System(name, by_system[name], min_firms)
-        found.extend(system.small_sets())
-        found.extend(v for p in probes_by.get(name, ()) if (v := system.derives(p)) is not None)
+        key = (name, tuple(k for k, _ in by_system[name]))
+        if key not in cache:
+            system = _System(name, by_system[name], min_firms)
+            cache[key] = system.small_sets() + [v for p in probes_by.get(name, ())
+                                                if (v := system.derives(p)) is not None]
+        found.extend(cache[key])
     return found
 
 
@@ -344,8 +356,9 @@ def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (
     by_key = {f.key: f for f in figures}
     active = dict(by_key)
     withheld: dict[str, str] = {}
+    cache: dict = {}
     while True:
-        violations = find_violations(list(active.values()), min_firms, probes)
+        violations = find_violations(list(active.values()), min_firms, probes, cache)
         score: Counter[str] = Counter()
         first: dict[str, Violation] = {}
         for v in violations:
