@@ -12,11 +12,13 @@ until none is left. Only `benchmarks.disclosure` calls this module.
 """
 from __future__ import annotations
 
+import random
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from math import gcd
+from itertools import combinations
+from math import comb, gcd
 
 Unit = Hashable
 
@@ -145,42 +147,133 @@ class _System:
         return frozenset(self.row_keys[i] for i, y in enumerate(combination) if y)
 
     def small_sets(self) -> list[Violation]:
-        """Unions of cells with 1..k-1 firms in the span: found from the echelon rows that vanish on large cells."""
-        ech = self.ech
-        small_rows = [(r, p) for r, p in zip(ech.rows, ech.pivots, strict=True) if p >= self.n_large]
+        """Unions of cells with 1..k-1 firms in the span, by whichever exact search is cheaper here."""
+        small = [j for j, w in enumerate(self.weights) if w < self.k]
+        pivots = sum(1 for p in self.ech.pivots if self.weights[p] < self.k)
+        if not small or not pivots:
+            return []
+        by_pivots = sum(comb(pivots, i) for i in range(1, self.k))
+        by_cells = len(small) ** 2
+        return self._pivot_sets() if by_pivots <= by_cells else self._hashed_sets(small)
+
+    def _hashed_sets(self, small: list[int]) -> list[Violation]:
+        """Meet in the middle on a random vector of the null space: a union in the span sums to 0 on it.
+
+        The filter never misses a union in the span; every union it lets through is checked exactly.
+        """
+        h = self._null_hash()
+        halves: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        plain = not any(isinstance(u, OldValue) for j in small for u in self.cells[j])
+        for size in range(1, (self.k - 1 + 1) // 2 + 1):
+            for part in combinations(small, size):
+                weight = (sum(self.weights[j] for j in part) if plain
+                          else len(_firms(u for j in part for u in self.cells[j])))
+                if weight < self.k:
+                    halves[sum(h[j] for j in part)].append(part)
+        seen: set[frozenset[int]] = set()
         found: list[Violation] = []
-
-        def visit(start: int, chosen: list[int], weight: int) -> None:
-            for idx in range(start, len(small_rows)):
-                w = weight + self.weights[small_rows[idx][1]]
-                if w >= self.k:
-                    continue
-                picked = chosen + [idx]
-                self._check(small_rows, picked, found)
-                visit(idx + 1, picked, w)
-
-        visit(0, [], 0)
+        for total, parts in list(halves.items()):
+            for a in parts:
+                options = [()] if total == 0 else []
+                options += [b for b in halves.get(-total, ()) if b and a[-1] < b[0]]
+                for b in options:
+                    cols = frozenset(a + b)
+                    units = frozenset(u for j in cols for u in self.cells[j])
+                    if cols in seen or not 0 < len(_firms(units)) < self.k:
+                        continue
+                    seen.add(cols)
+                    combination = self._combination({j: 1 for j in cols})
+                    if combination is not None:
+                        found.append(Violation(self.name, units, self._figures(combination)))
         return found
 
-    def _check(self, small_rows: list, picked: list[int], found: list[Violation]) -> None:
+    def _null_hash(self) -> list[int]:
+        """One random vector of the null space, scaled to integers (deterministic seed)."""
+        n, rng = self.ech.n, random.Random(20260)
+        pivot_set = set(self.ech.pivots)
+        r = [0 if j in pivot_set else rng.randrange(1, 1 << 61) for j in range(n)]
+        scale = 1
+        for row, pivot in zip(self.ech.rows, self.ech.pivots, strict=True):
+            scale = scale * abs(row[pivot]) // gcd(scale, abs(row[pivot]))
+        h = [x * scale for x in r]
+        for row, pivot in zip(self.ech.rows, self.ech.pivots, strict=True):
+            h[pivot] = -sum(r[j] * row[j] for j in range(n) if row[j] and j != pivot) * (scale // row[pivot])
+        return h
+
+    def _combination(self, coef: dict[int, int]) -> list[Fraction] | None:
+        """The rows combining to this vector over cells, or None when it is not in the span."""
         n = self.ech.n
-        vector = [Fraction(0)] * n
+        vector = [Fraction(coef.get(j, 0)) for j in range(n)]
         combination = [Fraction(0)] * len(self.row_keys)
-        for idx in picked:
-            row, pivot = small_rows[idx]
-            d = row[pivot]
-            for j in range(self.n_large, n):
-                if row[j]:
-                    vector[j] += Fraction(row[j], d)
-            for i, t in enumerate(row[n:]):
-                if t:
-                    combination[i] += Fraction(t, d)
-        if any(v not in (0, 1) for v in vector):
-            return
-        cols = [j for j, v in enumerate(vector) if v == 1]
+        for row, pivot in zip(self.ech.rows, self.ech.pivots, strict=True):
+            c = vector[pivot] / row[pivot]
+            if not c:
+                continue
+            vector = [v - c * x for v, x in zip(vector, row[:n], strict=True)]
+            combination = [y + c * t for y, t in zip(combination, row[n:], strict=True)]
+        return None if any(vector) else combination
+
+    def _pivot_sets(self) -> list[Violation]:
+        """Unions of cells with 1..k-1 firms in the span, found from their pivot columns.
+
+        A union S in the span is fixed by its pivot columns P: on every other column it equals the sum
+        of P's (normalised) echelon rows, which must be 0 or 1 there. So it is enough to try the sets
+        P of pivot rows on small cells, dropping a branch as soon as a column that no later row touches
+        is stuck at a value other than 0 or 1, or the stuck columns already hold k firms or more.
+        """
+        n = self.ech.n
+        picked_rows = [(r, p) for r, p in zip(self.ech.rows, self.ech.pivots, strict=True) if self.weights[p] < self.k]
+        if not picked_rows:
+            return []
+        scale = 1
+        for row, pivot in picked_rows:
+            scale = scale * abs(row[pivot]) // gcd(scale, abs(row[pivot]))
+        rows = []
+        for row, pivot in picked_rows:
+            f = scale // row[pivot]  # integer rows in which the pivot reads `scale` (that is, 1)
+            rows.append((pivot, {j: row[j] * f for j in range(n) if row[j] and j != pivot}, row[n:], row[pivot]))
+        rows.sort(key=lambda r: (-len(r[1]), r[0]))
+        last: dict[int, int] = {}
+        for idx, (_, rest, _, _) in enumerate(rows):
+            for j in rest:
+                last[j] = idx
+        found: list[Violation] = []
+        self._search(rows, last, scale, 0, [], {}, 0, found)
+        return found
+
+    def _search(self, rows: list, last: dict[int, int], scale: int, start: int, picked: list[int],
+                combined: dict[int, int], weight: int, found: list[Violation]) -> None:
+        for idx in range(start, len(rows)):
+            pivot, rest, _, _ = rows[idx]
+            w = weight + self.weights[pivot]
+            if w >= self.k:
+                continue
+            merged = dict(combined)
+            for j, x in rest.items():
+                y = merged.get(j, 0) + x
+                if y:
+                    merged[j] = y
+                else:
+                    del merged[j]
+            stuck = [j for j in merged if last[j] <= idx]
+            if any(merged[j] != scale for j in stuck) or w + sum(self.weights[j] for j in stuck) >= self.k:
+                continue
+            picks = picked + [idx]
+            if all(x == scale for x in merged.values()):
+                self._record(rows, picks, merged, found)
+            if len(picks) < self.k - 1:
+                self._search(rows, last, scale, idx + 1, picks, merged, w, found)
+
+    def _record(self, rows: list, picks: list[int], merged: dict[int, int], found: list[Violation]) -> None:
+        cols = [rows[i][0] for i in picks] + list(merged)
         units = frozenset(u for j in cols for u in self.cells[j])
-        if 0 < len(_firms(units)) < self.k:
-            found.append(Violation(self.name, units, self._figures(combination)))
+        if not 0 < len(_firms(units)) < self.k:
+            return
+        combination = [Fraction(0)] * len(self.row_keys)
+        for i in picks:
+            _, _, t_part, d = rows[i]
+            combination = [y + Fraction(t, d) for y, t in zip(combination, t_part, strict=True)]
+        found.append(Violation(self.name, units, self._figures(combination)))
 
     def _probe_vector(self, probe: Probe) -> list[Fraction] | None:
         """The probe over cells, or None when it splits a cell or touches a unit in no released row."""
@@ -197,25 +290,24 @@ class _System:
 
     def derives(self, probe: Probe) -> Violation | None:
         """The probe's violation when the released rows determine it, else None."""
-        n = self.ech.n
         vector = self._probe_vector(probe)
         if vector is None:
             return None
-        combination = [Fraction(0)] * len(self.row_keys)
-        for row, pivot in zip(self.ech.rows, self.ech.pivots, strict=True):
-            c = vector[pivot] / row[pivot]
-            if not c:
-                continue
-            vector = [v - c * x for v, x in zip(vector, row[:n], strict=True)]
-            combination = [y + c * t for y, t in zip(combination, row[n:], strict=True)]
-        if any(vector):
+        combination = self._combination({j: int(v) for j, v in enumerate(vector) if v})
+        if combination is None:
             return None
         return Violation(self.name, frozenset(u for u, _ in probe.coefficients), self._figures(combination),
                          probe.what)
 
 
-def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = ()) -> list[Violation]:
-    """Every small set and probe that the given (released) figures determine, system by system."""
+def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
+                    cache: dict | None = None) -> list[Violation]:
+    """Every small set and probe that the given (released) figures determine, system by system.
+
+    `cache` keeps each system's answer for its exact set of rows, so the greedy loop only re-reduces
+    the systems that the last withheld figure touched.
+    """
+    cache = {} if cache is None else cache
     by_system: dict[str, list[tuple[str, frozenset]]] = defaultdict(list)
     for fig in figures:
         for system, units in fig.rows:
@@ -226,9 +318,12 @@ def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[
         probes_by[probe.system].append(probe)
     found: list[Violation] = []
     for name in sorted(by_system):
-        system = _System(name, by_system[name], min_firms)
-        found.extend(system.small_sets())
-        found.extend(v for p in probes_by.get(name, ()) if (v := system.derives(p)) is not None)
+        key = (name, tuple(k for k, _ in by_system[name]))
+        if key not in cache:
+            system = _System(name, by_system[name], min_firms)
+            cache[key] = system.small_sets() + [v for p in probes_by.get(name, ())
+                                                if (v := system.derives(p)) is not None]
+        found.extend(cache[key])
     return found
 
 
@@ -261,8 +356,9 @@ def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (
     by_key = {f.key: f for f in figures}
     active = dict(by_key)
     withheld: dict[str, str] = {}
+    cache: dict = {}
     while True:
-        violations = find_violations(list(active.values()), min_firms, probes)
+        violations = find_violations(list(active.values()), min_firms, probes, cache)
         score: Counter[str] = Counter()
         first: dict[str, Violation] = {}
         for v in violations:
