@@ -29,8 +29,18 @@ def kpi_value(value: float | None, kpi) -> str:
         return "\u2014"
     unit = getattr(kpi, "unit", "") or ""
     short = {"% of order lines": "%", "% of material used": "%", "% of production time": "%",
-             "% of deliveries": "%", "% of scheduled hours": "%", "parts per million": "ppm"}.get(unit, unit)
+             "% of deliveries": "%", "% of scheduled hours": "%", "parts per million": "ppm",
+             "turns per year": "turns/yr", "hours per employee": "h/employee"}.get(unit, unit)
     return f"{fmt_number(value)} {short}".strip()
+
+
+def kpi_gap(value: float | None, kpi) -> str:
+    """A difference of two KPI values: percentage points ('0.3 pp') for % units, else the unit."""
+    if value is None:
+        return "\u2014"
+    if str(getattr(kpi, "unit", "")).startswith("%"):
+        return f"{fmt_number(abs(value))} pp"
+    return kpi_value(abs(value), kpi)
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -86,6 +96,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(fmt_number, "num")
     app.add_template_filter(kpi_value, "kpi_value")
     app.add_template_filter(pct, "pct")
+    app.add_template_filter(kpi_gap, "kpi_gap")
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(month_label, "month")
     app.add_template_filter(status_badge, "badge")
