@@ -43,6 +43,13 @@ def kpi_gap(value: float | None, kpi) -> str:
     return kpi_value(abs(value), kpi)
 
 
+def num_plain(value: float | None) -> str:
+    """A range bound as people write it: '100' not '100.0', '1,000,000' with separators."""
+    if value is None:
+        return "\u2014"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
 def pct(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "\u2014"
@@ -97,6 +104,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(kpi_value, "kpi_value")
     app.add_template_filter(pct, "pct")
     app.add_template_filter(kpi_gap, "kpi_gap")
+    app.add_template_filter(num_plain, "num_plain")
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(month_label, "month")
     app.add_template_filter(status_badge, "badge")

@@ -40,17 +40,24 @@ def entry_index():
                            comparisons=queries.list_customer_comparisons(firm))
 
 
-def _render_entry(firm: Firm, period: Period, *, errors=None, entered=None, status: int = 200):
+def _render_entry(firm: Firm, period: Period, *, errors=None, entered=None, status: int = 200, saved: bool = False):
     rows = queries.member_entry_rows(firm, period)
+    next_month = None
+    if saved:  # the next step after saving: the oldest other month still due, else the benchmarks
+        pending = [m for m in queries.list_member_months(firm, date.today())
+                   if m.status in ("overdue", "due") and m.period.id != period.id]
+        next_month = pending[-1] if pending else None
     return render_template("kpis/entry.html", form=EntryForm(), firm=firm, period=period, rows=rows,
-                           errors=errors or {}, entered=entered), status
+                           errors=errors or {}, entered=entered, saved=saved, next_month=next_month,
+                           saved_count=sum(1 for r in rows if r.current is not None)), status
 
 
 @bp.get("/month/<month>")
 @role_required(Role.MEMBER)
 def entry(month: str):
-    """One month's entry page for the member's own firm."""
-    return _render_entry(current_user.firm, _period_or_404(current_user.firm.club, month))
+    """One month's entry page for the member's own firm; after a save it offers the next step."""
+    return _render_entry(current_user.firm, _period_or_404(current_user.firm.club, month),
+                         saved=request.args.get("saved") == "1")
 
 
 @bp.post("/month/<month>")
@@ -74,7 +81,7 @@ def save_entry(month: str):
         return redirect(url_for("kpis.entry", month=period.month))
     db.session.commit()
     flash(f"Values for {period.month} saved.", "success")
-    return redirect(url_for("kpis.entry", month=period.month))
+    return redirect(url_for("kpis.entry", month=period.month, saved=1))
 
 
 @bp.get("/values/<int:value_id>/history")
