@@ -130,6 +130,7 @@ NAV: dict[str, list[tuple[str, Any]]] = {
             ("Certificates", "certifications.index"),
             ("Import CSV", "kpis.import_upload"),
             ("Governor access", "consents.index"),
+            ("Questions about my data", "kpis.member_queries"),
         ]),
         ("Benchmarks", "benchmarks.member_dashboard"),
         ("Ladder", "ladder.member_stages"),
@@ -156,6 +157,7 @@ NAV: dict[str, list[tuple[str, Any]]] = {
         ]),
         ("Data", [
             ("Completeness", "kpis.completeness"),
+            ("Data-quality desk", "kpis.desk_queue"),
             ("Import", "kpis.import_upload"),
             ("Certificates", "certifications.expiring"),
         ]),

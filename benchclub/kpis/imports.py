@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Firm, KpiDefinition, KpiValue, Period, Role, SupplyLink, User
 from .csv_io import CsvRow, RowError, read_rows
 from .periods import parse_month
-from .services import upsert_value
+from .services import record_timeliness, upsert_value
 from .validation import CheckedValue, check_value, describe, parse_number
 
 
@@ -270,6 +270,8 @@ def apply_plan(plan: ImportPlan, *, actor: User | None) -> ImportPlan:
         upsert_value(row.firm, row.kpi, row.period, row.source, row.checked, actor=actor, current=row.current,
                      via="CSV import")
     db.session.flush()
+    for firm, period in {(r.firm, r.period) for r in plan.rows if r.source.id == r.firm.id}:
+        record_timeliness(firm, period, len(list_kpis(firm.club)))
     return plan
 
 

@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, KpiValue, Period
 from ..permissions import Role, role_required
-from . import queries, services
+from . import desk, queries, services
 from .forms import EntryForm, read_inputs
 from .periods import list_periods, parse_month
 
@@ -157,12 +157,19 @@ def completeness():
             club = get_club(request.args.get("club", "")) if request.args.get("club") else None
         except DomainError:
             abort(404)
-    matrix = queries.get_completeness(club) if club else None
+    # newest month first, so the open month (the one to act on) is the first column, not off-screen at the right
+    matrix = queries.get_completeness(club, periods=list_periods(club)[:12]) if club else None
+    missing_only = request.args.get("missing") == "1"
+    rows = desk.matrix_rows(matrix, date.today(), missing_only=missing_only) if matrix else []
     if club is not None:
         record(current_user, "view", "completeness", club.id, club_id=club.id, summary="completeness matrix")
         db.session.commit()
     clubs = queries.list_clubs(current_user) if permissions.is_admin(current_user) else []
-    return render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs)
+    current = next((p for p in matrix.periods if p.is_open), None) if matrix else None
+    return render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs, rows=rows,
+                           missing_only=missing_only, current=current,
+                           missing_count=matrix.totals(matrix.periods.index(current)).get("missing", 0)
+                           + matrix.totals(matrix.periods.index(current)).get("partial", 0) if current else 0)
 
 
-from . import import_views, panels  # noqa: E402,F401  (routes on bp; home-page panels)
+from . import desk_views, import_views, panels  # noqa: E402,F401  (routes on bp; home-page panels)
