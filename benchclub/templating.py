@@ -152,6 +152,7 @@ NAV: dict[str, list[tuple[str, Any]]] = {
             ("Users", "clubs.users"),
             ("Periods", "clubs.periods"),
             ("KPI catalogue", "clubs.kpis"),
+            ("Disclosure thresholds", "clubs.disclosure_thresholds"),
             ("Comparators", "benchmarks.comparators"),
             ("Audit log", "clubs.audit"),
         ]),

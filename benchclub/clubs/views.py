@@ -176,4 +176,4 @@ def _save_kpi(form: KpiForm, club, kpi: KpiDefinition | None):
     return render_template("clubs/kpi_form.html", club=club, form=form, kpi=kpi), status
 
 
-from . import period_views, user_views  # noqa: E402,F401  (routes on the same blueprint)
+from . import period_views, threshold_views, user_views  # noqa: E402,F401  (routes on the same blueprint)
