@@ -23,6 +23,7 @@ from ..models import (
     certificate_status,
 )
 from . import services
+from .candidates import is_next_close_candidate
 from .evaluation import SupplierAssessment, assess_suppliers, closed_months, list_links, months_back
 from .months import shift_month
 from .rules import StageFact, current_stage
@@ -81,8 +82,8 @@ class TierDashboard:
 
     @property
     def candidates(self) -> list[SupplierAssessment]:
-        """Suppliers one criterion away from the next stage."""
-        return [a for a in self.assessments if a.assessment.is_promotion_candidate]
+        """Suppliers the next period close would promote if the coming month holds (see candidates.py)."""
+        return [a for a in self.assessments if is_next_close_candidate(a.assessment)]
 
     @property
     def at_risk(self) -> list[SupplierAssessment]:

@@ -5,12 +5,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import permissions
+from ..benchmarks.dashboard import released_club_history
+from ..benchmarks.disclosure import Viewer
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, LadderEvaluation, Role
 from ..permissions import role_required
 from . import charts, evaluation, queries, scorecard, services
 from .forms import DecisionForm, EvaluateForm
+from .supplier_table import supplier_rows
 from .targets import targets_for_supplier
 
 bp = Blueprint("ladder", __name__, url_prefix="/ladder")
@@ -35,7 +38,9 @@ def dashboard():
     }
     form = EvaluateForm()
     form.period.choices = [(m, m) for m in reversed(evaluation.closed_months(governor.club_id))][:24]
-    return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm())
+    suppliers = supplier_rows(governor, evaluation.list_links(governor), data.stage_of, data.stage_names, data.visits)
+    return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm(),
+                           suppliers=suppliers)
 
 
 @bp.post("/evaluate")
@@ -104,9 +109,18 @@ def supplier_scorecard(firm_id: int):
     card = scorecard.supplier_scorecard(current_user.firm, link,
                                         permissions.consented_kpi_codes(current_user, supplier))
     db.session.commit()
-    trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target))
+    club = current_user.firm.club
+    released = released_club_history(Viewer.for_user(current_user, club), club, card.months)
+    trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target,
+                                   _peer_band(released, s.kpi.code, card.months)))
               for s in card.series]
     return render_template("ladder/scorecard.html", card=card, trends=trends)
+
+
+def _peer_band(released, code: str, months: list[str]) -> list[tuple[float | None, float | None, float | None]]:
+    """Released club P25, median and P75 per month (None where withheld): never computed here from peer values."""
+    return [tuple(released[(m, code)].get(k) if (m, code) in released else None for k in ("p25", "p50", "p75"))
+            for m in months]
 
 
 @bp.get("/my-stages")
