@@ -390,3 +390,18 @@ def facilitated_club_id(user: User) -> int | None:
     if user.is_authenticated and user.role == Role.FACILITATOR and is_facilitator_of(user, user.club_id):
         return user.club_id
     return None
+
+
+def can_read_governor_pages(user: User) -> bool:
+    """The admin reaches every governor page, read-only (it runs the installation; it decides nothing there)."""
+    return is_admin(user)
+
+
+def governor_shared_kpi_codes(governor: Firm, supplier: Firm) -> set[str] | None:
+    """What a supplier shares with a governor (None = all, empty = none): what that governor's pages may show."""
+    if link_between(governor, supplier) is None:
+        return set()
+    consent = active_consent(governor, supplier)
+    if consent is None:
+        return set()
+    return None if consent.all_kpis else set(consent.kpi_codes or [])

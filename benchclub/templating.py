@@ -168,6 +168,7 @@ NAV: dict[str, list[tuple[str, Any]]] = {
     ],
 }
 NAV["admin"] = [NAV["facilitator"][0], ("Clubs", "clubs.clubs")] + NAV["facilitator"][1:]
+NAV["admin"].append(("Governors", "ladder.dashboard"))  # read-only governor pages
 
 
 def nav_items(user) -> list[tuple[str, Any]]:

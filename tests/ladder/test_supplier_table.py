@@ -54,3 +54,19 @@ def test_scorecard_charts_carry_the_released_peer_band_only():
     assert median["y"] == [94.0, None]  # a withheld month stays empty
     assert "Club median" not in [t["name"] for t in kpi_trend("OTD", "%", months, [1.0, 2.0], None, None)["data"]]
     assert kpi_trend("ppm", "parts per million", months, [10.0, 20.0], None, None)["layout"]["yaxis"]["type"] == "log"
+
+
+def test_admin_reads_a_governors_pages_without_its_forms_and_with_its_consent(world, login_as):
+    a = world.firms["A"]
+    put_value(a, "customer_reject_ppm", "2025-01", 123.4)  # self-reported; A shares with G1, not with G2
+    closed_period(world.club, "2025-01")
+    db.session.commit()
+    client = login_as("admin")
+    assert "GOV-1" in client.get("/ladder/").get_data(as_text=True)  # picker
+    page = client.get("/ladder/?governor=GOV-1").get_data(as_text=True)
+    assert "data-read-only" in page and "/ladder/evaluate" not in page and "Gamma Motors" in page
+    assert f"/ladder/suppliers/{a.id}?governor=GOV-1" in page
+    g1 = client.get(f"/ladder/suppliers/{a.id}?governor=GOV-1").get_data(as_text=True)
+    g2 = client.get(f"/ladder/suppliers/{a.id}?governor=GOV-2").get_data(as_text=True)
+    assert "123.4" in g1 and "123.4" not in g2  # what that governor may see, nothing more
+    assert client.post("/ladder/evaluate", data={"period": "2025-01"}).status_code == 403  # never decides
