@@ -230,25 +230,28 @@ def submissions(periods: list[Period]) -> dict[tuple[int, int], datetime | None]
         sa.select(MonthSubmission).where(MonthSubmission.period_id.in_([p.id for p in periods])))}
 
 
-def remind_missing(club: Club, period: Period, firm_ids: list[int], *, actor: User) -> int:
-    """Notify the members of every firm still missing values for a month, in one action; returns firms reminded."""
+def remind_missing(club: Club, period: Period, firm_ids: list[int], *, actor: User) -> tuple[int, int]:
+    """Notify the members of every firm still missing values for a month, in one action.
+
+    Returns (firms reminded, firms without an active member account to remind)."""
     from ..notifications.reminders import link_for, members_of
     from ..notifications.services import notify
 
     suppliers = {f.id: f for f in db.session.scalars(sa.select(Firm).where(
         Firm.club_id == club.id, Firm.kind == FirmKind.SUPPLIER, Firm.id.in_(firm_ids)))}
-    reminded = 0
+    reminded = unreachable = 0
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M")
     for firm in suppliers.values():
         users = [u for u in members_of(firm.id) if u.role == Role.MEMBER]
-        if notify(users, kind="period_reminder", link=link_for("kpis.entry", month=period.month),
+        unreachable += not users
+        if users and notify(users, kind="period_reminder", link=link_for("kpis.entry", month=period.month),
                   message=f"Reminder from your facilitator: please complete your KPIs for {period.month} "
                           f"(due {period.due_on.isoformat()}).",
                   dedupe_key=f"manual-reminder:{period.id}:{firm.id}:{stamp}"):
             reminded += 1
     record(actor, "remind", "period", period.id, club_id=club.id,
-           summary=f"reminded {reminded} firm(s) missing {period.month}")
-    return reminded
+           summary=f"reminded {reminded} firm(s) missing {period.month}; {unreachable} without a member account")
+    return reminded, unreachable
 
 
 @dataclass

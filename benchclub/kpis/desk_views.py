@@ -94,9 +94,11 @@ def remind_missing():
     period = _period_or_404(club, request.form.get("month", ""))
     matrix = queries.get_completeness(club, periods=[period])
     missing = [firm.id for firm, cells in matrix.rows if cells[0] in ("missing", "partial")]
-    count = desk.remind_missing(club, period, missing, actor=current_user)
+    count, unreachable = desk.remind_missing(club, period, missing, actor=current_user)
     db.session.commit()
-    flash(f"Reminder sent to {count} firm(s) missing {period.month}.", "success")
+    flash(f"Reminder sent to {count} firm(s) missing {period.month}."
+          + (f" {unreachable} firm(s) have no member account to notify: invite them from Users." if unreachable else ""),
+          "success" if not unreachable else "warning")
     return redirect(url_for("kpis.completeness", club=club.code if permissions.is_admin(current_user) else None,
                             missing=1))
 
