@@ -33,10 +33,14 @@ def theme(kpi: Any, x_title: str | None, y_title: str | None = None, log: bool =
     }
 
 
+SHORT_UNITS = {"parts per million": "ppm", "turns per year": "turns/yr", "hours per employee": "h/employee"}
+
+
 def better_axis_title(kpi: Any, text: str | None = None) -> str:
-    """The value axis title with the better direction and an arrow pointing the better way."""
-    arrow = "\u25b2 higher is better" if kpi.higher_is_better else "\u25bc lower is better"
-    return f"{text or kpi.unit} ({arrow})"
+    """A short value-axis title with the better direction: '% of order lines · ▲ better' fits a narrow chart."""
+    arrow = "\u25b2 better" if kpi.higher_is_better else "\u25bc better"
+    unit = text or SHORT_UNITS.get(kpi.unit, kpi.unit)
+    return f"{unit} \u00b7 {arrow}"
 
 
 def _log_ok(kpi: Any, values: Sequence[float | None]) -> bool:

@@ -35,7 +35,7 @@ def test_member_kpi_page_renders_its_charts(live_server, app, page, screenshot):
     assert page.locator(".js-plotly-plot .legend").count() == 2  # curve and tail over time; bars say "you"
     own = page.evaluate("document.getElementById('distribution').data.filter(t => t.name === 'You')[0]")
     assert own["mode"] == "markers" and len(own["x"]) == 1  # a point on the curve, not a full-width line
-    assert "higher is better" in page.evaluate(
+    assert "\u25b2 better" in page.evaluate(
         "document.getElementById('distribution').layout.yaxis.title.text")
     screenshot("benchmarks_member_kpi")
     page.goto(f"{live_server}/benchmarks/certificates")
