@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
@@ -57,11 +57,30 @@ def pct(value: float | None, digits: int = 0) -> str:
 
 
 def fmt_date(value: date | datetime | None) -> str:
+    """Dates as 2026-11-30; times in the viewer's club time zone, named: '2026-11-30 09:02 SAST'."""
     if value is None:
         return "\u2014"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+        zone = _viewer_zone()
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
     return value.isoformat()
+
+
+def _viewer_zone():
+    """The logged-in user's club time zone (UTC for the admin, outside a request, or an unknown zone)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from flask import has_request_context
+    from flask_login import current_user
+
+    club = None
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        club = current_user.club or (current_user.firm.club if current_user.firm else None)
+    try:
+        return ZoneInfo(getattr(club, "time_zone", None) or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 def month_label(month: str | None) -> str:

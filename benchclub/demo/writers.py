@@ -78,6 +78,7 @@ def create_club_and_people(plan: Plan) -> Demo:
     definition, people = plan.definition, plan.definition["users"]
     admin = _user(people["admin"], Role.ADMIN, people["password"])
     demo = Demo(club=create_club(definition["club"]["code"], definition["club"]["name"], actor=admin))
+    demo.club.time_zone = definition["club"].get("time_zone", "Africa/Johannesburg")  # a South African club
     demo.users["admin"] = admin
     for spec in definition["suppliers"]:
         demo.firms[spec["code"]] = create_firm(demo.club, spec["code"], spec["name"], FirmKind.SUPPLIER,

@@ -1,4 +1,4 @@
-"""data-quality desk: decisions on questionable values, month submissions (timeliness)
+"""data-quality desk: decisions on questionable values, month submissions (timeliness); club time zone
 
 Revision ID: 0007_ux
 Revises: 0001
@@ -14,6 +14,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('clubs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('time_zone', sa.String(length=40), server_default='UTC', nullable=False))
+
     op.create_table('data_checks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('firm_id', sa.Integer(), nullable=False),
@@ -63,3 +66,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_data_checks_period_id'))
         batch_op.drop_index(batch_op.f('ix_data_checks_firm_id'))
     op.drop_table('data_checks')
+    with op.batch_alter_table('clubs', schema=None) as batch_op:
+        batch_op.drop_column('time_zone')

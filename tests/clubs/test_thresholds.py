@@ -29,3 +29,20 @@ def test_thresholds_cannot_go_below_the_defaults_or_out_of_order(login_as, clien
 def test_members_cannot_set_thresholds(login_as, client):
     login_as("member_a")
     assert client.post("/club/disclosure", data={"min_firms": "50"}).status_code == 403
+
+
+def test_times_are_shown_in_the_clubs_time_zone(login_as, client, world, db):
+    from datetime import UTC, datetime
+
+    from benchclub.templating import fmt_date
+
+    world.club.time_zone = "Africa/Johannesburg"
+    db.session.commit()
+    login_as("member_a")
+    with client.application.test_request_context():
+        from flask_login import login_user
+
+        login_user(world.users["member_a"])
+        assert fmt_date(datetime(2026, 11, 30, 7, 2, tzinfo=UTC)) == "2026-11-30 09:02 SAST"
+    with client.application.app_context():
+        assert fmt_date(datetime(2026, 11, 30, 7, 2, tzinfo=UTC)) == "2026-11-30 07:02 UTC"  # no viewer: UTC
