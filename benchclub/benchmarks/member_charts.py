@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from ..templating import fmt_number  # the same precision as the numbers on the page
 from .charts import OKABE_ITO, QUANTILES, Chart, _comparator_note, fmt, position_on_curve
 from .disclosure import ReleasedStat
 from .position import tail_share_band, uses_log_scale
@@ -80,9 +81,9 @@ def member_distribution_chart(kpi: Any, stat: ReleasedStat, comparators: Sequenc
         x = position_on_curve(own, released)
         rank = f", better than {stat.percentile_rank}% of peers" if stat.percentile_rank is not None else ""
         traces.append({"type": "scatter", "mode": "markers", "name": "You", "x": [x], "y": [own],
-                       "hovertemplate": f"You: {fmt(own)}{rank}<extra></extra>",
+                       "hovertemplate": f"You: {fmt_number(own)}{rank}<extra></extra>",
                        "marker": {"size": 16, "symbol": "circle", "color": OWN, "line": {"width": 2, "color": "#1a1a1a"}}})
-        annotations.append({"x": x, "y": math.log10(own) if log and own > 0 else own, "text": f"<b>You: {fmt(own)}</b>", "showarrow": True, "arrowhead": 2,
+        annotations.append({"x": x, "y": math.log10(own) if log and own > 0 else own, "text": f"<b>You: {fmt_number(own)}</b>", "showarrow": True, "arrowhead": 2,
                             "ax": 0, "ay": -34 if kpi.higher_is_better else 34, "font": {"color": "#1a1a1a"},
                             "bgcolor": "rgba(255,255,255,0.9)", "bordercolor": OWN,
                             "yref": "y", "xref": "x"})
@@ -129,7 +130,9 @@ def member_histogram_chart(kpi: Any, stat: ReleasedStat, own_value: float | None
                                                      "width": 2}},
                "text": ["you" if f else "" for f in own_flags], "textposition": "outside",
                "hovertemplate": "%{x}: %{y} firms<extra></extra>", "showlegend": False}]
-    layout = theme(kpi, f"Band ({kpi.unit}); {'higher' if kpi.higher_is_better else 'lower'} is better", "Firms")
+    short = SHORT_UNITS.get(kpi.unit, kpi.unit)
+    arrow = "\u25b6" if kpi.higher_is_better else "\u25c0"
+    layout = theme(kpi, f"{short} \u00b7 {arrow} better", "Firms")
     layout["xaxis"].update({"type": "category", "tickangle": 0})
     layout["yaxis"]["rangemode"] = "tozero"
     layout["margin"]["t"] = 20
