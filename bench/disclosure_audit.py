@@ -72,8 +72,9 @@ def time_pure(firms: int, profile: bool) -> None:
 
 
 def time_db(firms: int) -> None:
-    from benchclub import create_app
     from benchclub.benchmarks.bench import _build_firms, _insert_values
+
+    from benchclub import create_app
     from benchclub.clubs.services import create_club, list_kpis
     from benchclub.extensions import db
     from benchclub.kpis.periods import close_period, open_period

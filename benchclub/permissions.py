@@ -463,3 +463,21 @@ def value_import_reach(user: User | None) -> ImportReach:
         return ImportReach.ALL
     return {Role.FACILITATOR: ImportReach.CLUB, Role.GOVERNOR: ImportReach.LINKED_SUPPLIERS,
             Role.MEMBER: ImportReach.OWN_FIRM}[user.role]
+def can_read_governor_pages(user: User) -> bool:
+    """The admin reaches every governor page, read-only (it runs the installation; it decides nothing there)."""
+    return is_admin(user)
+
+
+def governor_shared_kpi_codes(governor: Firm, supplier: Firm) -> set[str] | None:
+    """What a supplier shares with a governor (None = all, empty = none): what that governor's pages may show."""
+    if link_between(governor, supplier) is None:
+        return set()
+    consent = active_consent(governor, supplier)
+    if consent is None:
+        return set()
+    return None if consent.all_kpis else set(consent.kpi_codes or [])
+
+
+def governor_sees_certificates(governor: Firm, supplier: Firm) -> bool:
+    """A governor's pages show a supplier's certificates only if it is linked and the supplier consents (§6)."""
+    return link_between(governor, supplier) is not None and active_consent(governor, supplier) is not None

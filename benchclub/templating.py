@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
@@ -29,8 +29,25 @@ def kpi_value(value: float | None, kpi) -> str:
         return "\u2014"
     unit = getattr(kpi, "unit", "") or ""
     short = {"% of order lines": "%", "% of material used": "%", "% of production time": "%",
-             "% of deliveries": "%", "% of scheduled hours": "%", "parts per million": "ppm"}.get(unit, unit)
+             "% of deliveries": "%", "% of scheduled hours": "%", "parts per million": "ppm",
+             "turns per year": "turns/yr", "hours per employee": "h/employee"}.get(unit, unit)
     return f"{fmt_number(value)} {short}".strip()
+
+
+def kpi_gap(value: float | None, kpi) -> str:
+    """A difference of two KPI values: percentage points ('0.3 pp') for % units, else the unit."""
+    if value is None:
+        return "\u2014"
+    if str(getattr(kpi, "unit", "")).startswith("%"):
+        return f"{fmt_number(abs(value))} pp"
+    return kpi_value(abs(value), kpi)
+
+
+def num_plain(value: float | None) -> str:
+    """A range bound as people write it: '100' not '100.0', '1,000,000' with separators."""
+    if value is None:
+        return "\u2014"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -40,11 +57,30 @@ def pct(value: float | None, digits: int = 0) -> str:
 
 
 def fmt_date(value: date | datetime | None) -> str:
+    """Dates as 2026-11-30; times in the viewer's club time zone, named: '2026-11-30 09:02 SAST'."""
     if value is None:
         return "\u2014"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+        zone = _viewer_zone()
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
     return value.isoformat()
+
+
+def _viewer_zone():
+    """The logged-in user's club time zone (UTC for the admin, outside a request, or an unknown zone)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from flask import has_request_context
+    from flask_login import current_user
+
+    club = None
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        club = current_user.club or (current_user.firm.club if current_user.firm else None)
+    try:
+        return ZoneInfo(getattr(club, "time_zone", None) or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 def month_label(month: str | None) -> str:
@@ -86,6 +122,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(fmt_number, "num")
     app.add_template_filter(kpi_value, "kpi_value")
     app.add_template_filter(pct, "pct")
+    app.add_template_filter(kpi_gap, "kpi_gap")
+    app.add_template_filter(num_plain, "num_plain")
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(month_label, "month")
     app.add_template_filter(status_badge, "badge")
@@ -111,6 +149,7 @@ NAV: dict[str, list[tuple[str, Any]]] = {
             ("Certificates", "certifications.index"),
             ("Import CSV", "kpis.import_upload"),
             ("Governor access", "consents.index"),
+            ("Questions about my data", "kpis.member_queries"),
         ]),
         ("Benchmarks", "benchmarks.member_dashboard"),
         ("Ladder", "ladder.member_stages"),
@@ -132,11 +171,13 @@ NAV: dict[str, list[tuple[str, Any]]] = {
             ("Users", "clubs.users"),
             ("Periods", "clubs.periods"),
             ("KPI catalogue", "clubs.kpis"),
+            ("Disclosure thresholds", "clubs.disclosure_thresholds"),
             ("Comparators", "benchmarks.comparators"),
             ("Audit log", "clubs.audit"),
         ]),
         ("Data", [
             ("Completeness", "kpis.completeness"),
+            ("Data-quality desk", "kpis.desk_queue"),
             ("Import", "kpis.import_upload"),
             ("Certificates", "certifications.expiring"),
         ]),
@@ -146,6 +187,7 @@ NAV: dict[str, list[tuple[str, Any]]] = {
     ],
 }
 NAV["admin"] = [NAV["facilitator"][0], ("Clubs", "clubs.clubs")] + NAV["facilitator"][1:]
+NAV["admin"].append(("Governors", "ladder.dashboard"))  # read-only governor pages
 
 
 def nav_items(user) -> list[tuple[str, Any]]:

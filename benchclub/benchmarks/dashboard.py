@@ -175,3 +175,15 @@ def governor_supplier_points(viewer: Viewer, governor_user, club: Club, month: s
             continue  # the supplier shares other KPIs only
         points.append(SupplierPoint(firm, value, quartile_band(value, stat, kpi.higher_is_better)))
     return points
+
+
+def released_club_history(viewer: Viewer, club: Club, months: list[str]) -> dict[tuple[str, str], ReleasedStat]:
+    """(month, KPI code) -> the whole-club statistics released to this viewer for the published months among
+    `months` (for a governor: computed over the firms it does not know, rule 7)."""
+    published = [m for m in queries.published_months(club) if m in set(months)]
+    if not published:
+        return {}
+    history = queries.snapshots_up_to(club, max(published), len(months))
+    by_id = {sid: m for sid, m in history}
+    released = queries.release_for_snapshots(list(by_id), "all", viewer, club)
+    return {(by_id[sid], code): stat for (sid, code), stat in released.items()}

@@ -13,11 +13,13 @@ from ..permissions import (
     can_view_member_benchmarks,
     role_required,
 )
-from . import charts, queries
+from . import charts, member_charts, queries
 from .blueprint import bp
-from .dashboard import build_dashboard, build_kpi_detail, governor_supplier_points, pick_month
+from .dashboard import build_dashboard, build_kpi_detail, governor_supplier_points, own_valid_standards, pick_month
 from .disclosure import Viewer
 from .export import dashboard_csv, dashboard_json
+from .panels import customer_measurements
+from .position import build_positions, by_gap
 
 
 def _find_kpi(club: Club, code: str) -> KpiDefinition:
@@ -40,7 +42,10 @@ def _render_member_dashboard() -> str:
     club = current_user.firm.club
     viewer = Viewer.for_user(current_user, club)
     board = build_dashboard(viewer, club, request.args.get("period"), request.args.get("group"))
-    return render_template("benchmarks/member_dashboard.html", board=board, club=club)
+    sort = "catalogue" if request.args.get("sort") == "catalogue" else "gap"
+    positions = build_positions(board, customer_measurements(current_user.firm, board.month) if board.month else {})
+    return render_template("benchmarks/member_dashboard.html", board=board, club=club, sort=sort,
+                           positions=by_gap(positions) if sort == "gap" else positions)
 
 
 @bp.get("/kpi/<code>")
@@ -61,12 +66,31 @@ def _render_member_kpi(code: str) -> str:
     viewer = Viewer.for_user(current_user, club)
     group = request.args.get("group") or "all"
     detail = build_kpi_detail(viewer, club, kpi, month, group)
-    figures = [charts.distribution_chart(kpi, detail.stat, detail.comparators, detail.stat.firm_value),
-               charts.histogram_chart(kpi, detail.stat, detail.stat.firm_value),
-               charts.tail_over_time_chart(kpi, detail.history, detail.comparators),
-               charts.cert_share_chart(detail.shares, detail.own_standards)]
+    figures = [member_charts.member_distribution_chart(kpi, detail.stat, detail.comparators),
+               member_charts.member_histogram_chart(kpi, detail.stat, detail.stat.firm_value),
+               member_charts.member_tail_over_time_chart(kpi, detail.history, detail.comparators)]
     return render_template("benchmarks/kpi.html", kpi=kpi, detail=detail, figures=figures,
-                           months=queries.published_months(club))
+                           months=queries.published_months(club),
+                           tail_share=member_charts.tail_share_text(kpi, detail.stat, detail.comparators))
+
+
+@bp.get("/certificates")
+@role_required(Role.MEMBER)
+def member_certificates():
+    """Share of peers holding each standard, on its own page rather than on every KPI page."""
+    if not can_view_member_benchmarks(current_user):
+        abort(403)
+    club = current_user.firm.club
+    months = queries.published_months(club)
+    month = pick_month(months, request.args.get("period"))
+    viewer = Viewer.for_user(current_user, club)
+    group = request.args.get("group") or "all"
+    figure = None
+    if month is not None:
+        snapshot = queries.current_snapshot(club, month)
+        figure = charts.cert_share_chart(queries.released_shares(snapshot, group, viewer, club),
+                                         own_valid_standards(viewer.firm_id, month))
+    return render_template("benchmarks/certificates.html", figure=figure, months=months, month=month, group=group)
 
 
 @bp.get("/download.<fmt>")

@@ -16,7 +16,7 @@ from ..permissions import (
     role_required,
     scope_clubs,
 )
-from . import charts, clubview, queries, services
+from . import charts, clubview, member_charts, queries, services
 from .blueprint import bp
 from .dashboard import build_kpi_detail
 from .disclosure import Viewer
@@ -73,9 +73,9 @@ def club_kpi(code: str):
     detail, figures, row = None, [], None
     if month:
         detail = build_kpi_detail(viewer, club, kpi, month, group)
-        figures = [charts.distribution_chart(kpi, detail.stat, detail.comparators, None),
-                   charts.histogram_chart(kpi, detail.stat, None),
-                   charts.tail_over_time_chart(kpi, detail.history, detail.comparators),
+        figures = [member_charts.member_distribution_chart(kpi, detail.stat, detail.comparators),
+                   member_charts.member_histogram_chart(kpi, detail.stat, None),
+                   member_charts.member_tail_over_time_chart(kpi, detail.history, detail.comparators, show_own=False),
                    charts.cert_share_chart(detail.shares, set(), show_own=False)]
         rows, _ = clubview.build_club_rows(club, viewer, month, group)
         row = next((r for r in rows if r.kpi.code == kpi.code), None)

@@ -69,6 +69,11 @@ def close_period(month: str):
     club = current_club()
     if club is None:
         return club_picker("Periods")
+    period = period_service.find_period(club, month)
+    missing, total = _missing_firms(club, period) if period is not None and period.is_open else (0, 0)
+    if missing and request.form.get("confirm_missing") != str(missing):
+        # closing an incomplete month asks first, with the count; the confirmation must name the same count
+        return render_template("clubs/close_confirm.html", club=club, period=period, missing=missing, total=total)
     try:
         period_service.close_period(club, month, actor=current_user)
     except DomainError as exc:
@@ -78,6 +83,14 @@ def close_period(month: str):
     db.session.commit()
     flash(f"{month} is closed; its benchmarks are published.", "success")
     return redirect(url_for("clubs.periods", club=club.code))
+
+
+def _missing_firms(club: Club, period) -> tuple[int, int]:
+    """How many active suppliers have not answered every KPI of the month, out of how many."""
+    from ..kpis.queries import get_completeness
+
+    counts = get_completeness(club, periods=[period]).totals(0)
+    return counts.get("missing", 0) + counts.get("partial", 0), sum(counts.values())
 
 
 @bp.post("/club/periods/<month>/reopen")

@@ -66,6 +66,7 @@ def build_demo_club() -> str:
     demo = writers.create_club_and_people(plan)
     writers.open_periods(demo, plan)
     n_values = writers.write_values(demo, plan)
+    writers.write_submissions(demo, plan)
     for write in (writers.write_certificates, writers.write_consents, writers.write_visits,
                   writers.write_workshops, writers.write_targets, writers.write_comparator):
         write(demo, plan)

@@ -29,6 +29,7 @@ from ..models import (
     ImprovementAction,
     KpiValue,
     LadderEvaluation,
+    MonthSubmission,
     Period,
     Role,
     StageChange,
@@ -77,6 +78,7 @@ def create_club_and_people(plan: Plan) -> Demo:
     definition, people = plan.definition, plan.definition["users"]
     admin = _user(people["admin"], Role.ADMIN, people["password"])
     demo = Demo(club=create_club(definition["club"]["code"], definition["club"]["name"], actor=admin))
+    demo.club.time_zone = definition["club"].get("time_zone", "Africa/Johannesburg")  # a South African club
     demo.users["admin"] = admin
     for spec in definition["suppliers"]:
         demo.firms[spec["code"]] = create_firm(demo.club, spec["code"], spec["name"], FirmKind.SUPPLIER,
@@ -233,3 +235,22 @@ def _pending_evaluation(governor: Firm, supplier: Firm, row: StageRow) -> Ladder
         LadderEvaluation.governor_id == governor.id, LadderEvaluation.supplier_id == supplier.id,
         LadderEvaluation.period_month == row.month, LadderEvaluation.status == DecisionStatus.PENDING,
         LadderEvaluation.target_stage == row.stage))
+
+
+def write_submissions(demo: Demo, plan: Plan) -> None:
+    """When each firm completed each month (timeliness): a few days before the due date, a few firms late."""
+    total = len(list_kpis(demo.club))
+    counts: dict[tuple[str, str], int] = {}
+    for r in plan.values:
+        if r.source == SELF:
+            counts[(r.firm, r.month)] = counts.get((r.firm, r.month), 0) + 1
+    rows = []
+    for (firm, month), n in sorted(counts.items()):
+        due = default_due_date(month)
+        late = sum(map(ord, firm + month)) % 9 == 0  # deterministic: about one firm-month in nine is late
+        done = due + timedelta(days=4) if late else due - timedelta(days=6)
+        complete = n >= total and month != plan.calendar.open_month
+        rows.append(dict(firm_id=demo.firms[firm].id, period_id=demo.periods[month].id,
+                         first_at=at(due - timedelta(days=8)), completed_at=at(done) if complete else None))
+    if rows:
+        db.session.execute(sa.insert(MonthSubmission), rows)

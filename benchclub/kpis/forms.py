@@ -9,6 +9,7 @@ from wtforms import HiddenField
 
 from ..models import KpiDefinition
 from .services import KpiInput
+from .validation import accept_decimal_comma
 
 
 class EntryForm(FlaskForm):
@@ -36,11 +37,14 @@ def _version(text: str | None) -> int:
 
 
 def read_inputs(formdata: Mapping[str, str], kpis: Iterable[KpiDefinition]) -> list[KpiInput]:
-    """One KpiInput per KPI from the fields value-<code>, nil-<code>, comment-<code>, version-<code>."""
+    """One KpiInput per KPI from the fields value-<code>, nil-<code>, comment-<code>, version-<code>.
+
+    A decimal comma typed into a form ('97,5') is read as a decimal point; CSV imports keep '.' only.
+    """
     return [
         KpiInput(
             kpi_code=kpi.code,
-            text=(formdata.get(f"value-{kpi.code}") or "").strip(),
+            text=accept_decimal_comma(formdata.get(f"value-{kpi.code}") or ""),
             is_nil=formdata.get(f"nil-{kpi.code}") in ("1", "on", "y"),
             comment=(formdata.get(f"comment-{kpi.code}") or "").strip()[:2000],
             version=_version(formdata.get(f"version-{kpi.code}")),

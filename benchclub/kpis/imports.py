@@ -22,6 +22,7 @@ from ..permissions import ImportReach, value_import_reach
 from .bulk import StoredValue, write_planned
 from .csv_io import CsvRow, RowError, read_rows
 from .periods import parse_month
+from .services import record_timeliness
 from .validation import CheckedValue, check_value, describe, parse_number
 
 
@@ -295,6 +296,8 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import")
     ordered = sorted(plan.rows, key=lambda r: (r.firm.id, r.kpi.id, r.period.id, r.source.id))
     write_planned(ordered, actor=actor, via=via)
     db.session.flush()
+    for firm, period in {(r.firm, r.period) for r in plan.rows if r.source.id == r.firm.id}:
+        record_timeliness(firm, period, len(list_kpis(firm.club)))
     return plan
 
 

@@ -8,6 +8,7 @@ from ..dashboards.panels import Panel
 from ..models import User
 from ..templating import month_label
 from . import queries
+from .desk import list_member_queries
 from .periods import list_periods
 
 
@@ -21,6 +22,7 @@ def member_months_panel(user: User) -> Panel | None:
         "due": [m for m in months if m.status == "due"],
         "done": [m for m in months if m.status == "done"][:3],
         "comparisons": queries.list_customer_comparisons(user.firm, limit=4),
+        "queries": [c for c in list_member_queries(user.firm) if c.status.value == "queried"],
     }, order=10)
 
 

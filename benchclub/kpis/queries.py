@@ -11,6 +11,7 @@ from .. import permissions
 from ..clubs.services import list_kpis
 from ..extensions import db
 from ..models import AuditEntry, Club, Firm, KpiDefinition, KpiValue, Period, PeriodStatus, SupplyLink, User
+from .history import jump_threshold, usual_values
 from .periods import list_periods, previous_month
 
 
@@ -31,6 +32,8 @@ class EntryRow:
     previous: KpiValue | None = None
     customer: list[Measurement] = field(default_factory=list)
     reported: KpiValue | None = None  # governor page: the supplier's own value, only with consent
+    usual: float | None = None  # member page: median of the firm's own recent months (big-jump warning)
+    jump: float | None = None  # how far from `usual` a value may move before the page asks for a comment
 
 
 @dataclass
@@ -85,6 +88,10 @@ def member_entry_rows(firm: Firm, period: Period) -> list[EntryRow]:
             row.current = value
         else:
             row.previous = value
+    usual = usual_values(firm, period)
+    for row in rows.values():
+        row.usual = usual.get(row.kpi.id)
+        row.jump = jump_threshold(row.usual, row.kpi) if row.usual is not None else None
     return list(rows.values())
 
 

@@ -168,7 +168,16 @@ def submit_values(firm: Firm, month: str, inputs: Iterable[KpiInput], *, actor: 
         raise PermissionDeniedError("You can only enter values for your own firm.")
     period = get_open_period(firm.club, month)
     kpis = {k.code: k for k in list_kpis(firm.club)}
-    return _store_inputs(firm, firm, period, kpis, inputs, actor=actor, via="monthly entry")
+    stored = _store_inputs(firm, firm, period, kpis, inputs, actor=actor, via="monthly entry")
+    record_timeliness(firm, period, len(kpis))
+    return stored
+
+
+def record_timeliness(firm: Firm, period: Period, kpi_count: int) -> None:
+    """Note when the month was first entered and first complete (the completeness matrix shows on time or late)."""
+    from .desk import record_submission
+
+    record_submission(firm, period, complete=len(find_values(firm, period, firm)) >= kpi_count > 0)
 
 
 def submit_measurements(supplier: Firm, month: str, inputs: Iterable[KpiInput], *, actor: User) -> list[KpiValue]:

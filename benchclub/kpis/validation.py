@@ -54,6 +54,22 @@ def fmt(number: float) -> str:
     return f"{number:,}"
 
 
+DECIMAL_COMMA_RE = re.compile(r"^[+-]?\d+,\d+$")
+THOUSANDS_LIKE_RE = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
+
+
+def accept_decimal_comma(text: str) -> str:
+    """Typed numbers may use a decimal comma ('97,5', as in South Africa): read it as '97.5'.
+
+    Only in forms, never in CSV files. '1,000' is left alone (it could be one thousand), so that
+    `parse_number` refuses it with a hint instead of guessing.
+    """
+    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if DECIMAL_COMMA_RE.match(cleaned) and not THOUSANDS_LIKE_RE.match(cleaned):
+        return cleaned.replace(",", ".")
+    return (text or "").strip()
+
+
 def parse_number(text: str, *, label: str = "The value") -> float:
     """Read a number written with '.' as decimal point; NaN, infinity and words are refused."""
     cleaned = (text or "").strip()

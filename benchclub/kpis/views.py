@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, KpiValue, Period
 from ..permissions import Role, role_required
-from . import queries, services
+from . import desk, queries, services
 from .blueprint import bp
 from .forms import EntryForm, read_inputs
 from .periods import list_periods, parse_month
@@ -39,17 +39,24 @@ def entry_index():
                            comparisons=queries.list_customer_comparisons(firm))
 
 
-def _render_entry(firm: Firm, period: Period, *, errors=None, entered=None, status: int = 200):
+def _render_entry(firm: Firm, period: Period, *, errors=None, entered=None, status: int = 200, saved: bool = False):
     rows = queries.member_entry_rows(firm, period)
+    next_month = None
+    if saved:  # the next step after saving: the oldest other month still due, else the benchmarks
+        pending = [m for m in queries.list_member_months(firm, date.today())
+                   if m.status in ("overdue", "due") and m.period.id != period.id]
+        next_month = pending[-1] if pending else None
     return render_template("kpis/entry.html", form=EntryForm(), firm=firm, period=period, rows=rows,
-                           errors=errors or {}, entered=entered), status
+                           errors=errors or {}, entered=entered, saved=saved, next_month=next_month,
+                           saved_count=sum(1 for r in rows if r.current is not None)), status
 
 
 @bp.get("/month/<month>")
 @role_required(Role.MEMBER)
 def entry(month: str):
-    """One month's entry page for the member's own firm."""
-    return _render_entry(current_user.firm, _period_or_404(current_user.firm.club, month))
+    """One month's entry page for the member's own firm; after a save it offers the next step."""
+    return _render_entry(current_user.firm, _period_or_404(current_user.firm.club, month),
+                         saved=request.args.get("saved") == "1")
 
 
 @bp.post("/month/<month>")
@@ -73,7 +80,7 @@ def save_entry(month: str):
         return redirect(url_for("kpis.entry", month=period.month))
     db.session.commit()
     flash(f"Values for {period.month} saved.", "success")
-    return redirect(url_for("kpis.entry", month=period.month))
+    return redirect(url_for("kpis.entry", month=period.month, saved=1))
 
 
 @bp.get("/values/<int:value_id>/history")
@@ -155,11 +162,17 @@ def completeness():
             club = get_club(request.args.get("club", "")) if request.args.get("club") else None
         except DomainError:
             abort(404)
-    matrix = queries.get_completeness(club) if club else None
+    # newest month first, so the open month (the one to act on) is the first column, not off-screen at the right
+    matrix = queries.get_completeness(club, periods=list_periods(club)[:12]) if club else None
+    missing_only = request.args.get("missing") == "1"
+    rows = desk.matrix_rows(matrix, date.today(), missing_only=missing_only) if matrix else []
     if club is not None:
         record(current_user, "view", "completeness", club.id, club_id=club.id, summary="completeness matrix")
     clubs = queries.list_clubs(current_user) if permissions.is_admin(current_user) else []
-    page = render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs)
+    current = next((p for p in matrix.periods if p.is_open), None) if matrix else None
+    page = render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs, rows=rows,
+                           missing_only=missing_only, current=current,
+                           missing_count=matrix.totals(matrix.periods.index(current)).get("missing", 0)
+                           + matrix.totals(matrix.periods.index(current)).get("partial", 0) if current else 0)
     db.session.commit()  # after rendering: a commit expires every loaded row (one reload per firm shown)
     return page
-

@@ -47,11 +47,20 @@ def movements_sankey(matrix: list[list[int]], names: dict[int, str], start: str,
 
 
 def kpi_trend(name: str, unit: str, months: list[str], own: list[float | None] | None,
-              measured: list[float | None] | None, target: float | None) -> dict[str, Any]:
-    """A KPI month by month: self-reported against governor-measured, with the governor's target."""
+              measured: list[float | None] | None, target: float | None,
+              peers: list[tuple[float | None, float | None, float | None]] | None = None) -> dict[str, Any]:
+    """A KPI month by month: self-reported against governor-measured, with the governor's target and, where
+    released to this governor, the club's P25-P75 band and median (`peers`: (p25, p50, p75) per month)."""
     data = []
     own = own if own and any(v is not None for v in own) else None
     measured = measured if measured and any(v is not None for v in measured) else None
+    if peers and any(p[1] is not None for p in peers):
+        data.append({"type": "scatter", "mode": "lines", "x": months, "y": [p[2] for p in peers],
+                     "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip", "name": "Club P25 to P75"})
+        data.append({"type": "scatter", "mode": "lines", "x": months, "y": [p[0] for p in peers], "fill": "tonexty",
+                     "fillcolor": "rgba(120,120,120,0.18)", "line": {"width": 0}, "name": "Club P25 to P75"})
+        data.append({"type": "scatter", "mode": "lines", "name": "Club median", "x": months,
+                     "y": [p[1] for p in peers], "line": {"color": "#555555", "dash": "dash", "width": 1.5}})
     if own is not None:
         data.append({"type": "scatter", "mode": "lines+markers", "name": "Self-reported", "x": months, "y": own,
                      "line": {"color": OKABE_ITO["blue"]}, "connectgaps": False})
@@ -61,5 +70,8 @@ def kpi_trend(name: str, unit: str, months: list[str], own: list[float | None] |
     if target is not None:
         data.append({"type": "scatter", "mode": "lines", "name": "Target", "x": [months[0], months[-1]],
                      "y": [target, target], "line": {"color": OKABE_ITO["green"], "dash": "dash"}})
-    return {"data": data, "layout": _layout(name, yaxis={"title": {"text": unit}},
+    yaxis: dict[str, Any] = {"title": {"text": unit}}
+    if unit == "parts per million":  # spans orders of magnitude: a linear axis flattens the recent months
+        yaxis.update({"type": "log", "dtick": 1})
+    return {"data": data, "layout": _layout(name, yaxis=yaxis,
                                             xaxis={"type": "category", "tickangle": -45, "nticks": 12})}

@@ -25,6 +25,7 @@ from ..models import (
 from ..months import months_back
 from ..permissions import consented_kpis_by_supplier
 from . import services
+from .candidates import is_next_close_candidate
 from .evaluation import SupplierAssessment, assess_suppliers, closed_months, list_links
 from .months import shift_month
 from .redaction import governor_at_risk, governor_criteria
@@ -67,6 +68,7 @@ class GovernorAssessment:
     unmet: list[dict[str, Any]]
     at_risk: bool
     reason: str
+    next_close_candidate: bool = False
 
     @property
     def is_promotion_candidate(self) -> bool:
@@ -81,8 +83,12 @@ def governor_assessments(governor: Firm, results: list[SupplierAssessment]) -> l
     for r in results:
         a, shared = r.assessment, shared_by.get(r.supplier.id, set())
         unmet = governor_criteria([c for c in a.criteria_dicts() if c["purpose"] == "entry" and not c["met"]], shared)
+        # "Candidate at the next close" reads which month failed; where an unmet criterion rests on a KPI the
+        # supplier does not share, that month-level detail is hidden, so such a supplier is never listed.
+        candidate = is_next_close_candidate(a) and not any(c.get("withheld") for c in unmet)
         rows.append(GovernorAssessment(r.supplier, a.recommendation, a.current_stage, len(a.entry), unmet,
-                                       governor_at_risk(a.risk_months, a.certificate_risk, shared), a.reason))
+                                       governor_at_risk(a.risk_months, a.certificate_risk, shared), a.reason,
+                                       candidate))
     return rows
 
 
@@ -113,9 +119,9 @@ class TierDashboard:
     stage_of: dict[int, int] = field(default_factory=dict)
 
     @property
-    def candidates(self) -> list[SupplierAssessment]:
-        """Suppliers one criterion away from the next stage."""
-        return [a for a in self.assessments if a.is_promotion_candidate]
+    def candidates(self) -> list[GovernorAssessment]:
+        """Suppliers the next period close would promote if the coming month holds (see candidates.py)."""
+        return [a for a in self.assessments if a.next_close_candidate]
 
     @property
     def at_risk(self) -> list[SupplierAssessment]:

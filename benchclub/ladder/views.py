@@ -1,18 +1,22 @@
 """Ladder pages: the governor's tier dashboard, recommendations and scorecards; the member's stages."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions
+from ..benchmarks.dashboard import released_club_history
+from ..benchmarks.disclosure import Viewer
 from ..chart_theme import NEUTRAL, STAGE_COLOURS
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Firm, LadderEvaluation, Role
+from ..models import Firm, FirmKind, LadderEvaluation, Role
 from ..permissions import role_required
 from . import charts, evaluation, queries, scorecard, services
 from .blueprint import bp
 from .forms import DecisionForm, EvaluateForm
+from .supplier_table import supplier_rows
 from .targets import targets_for_supplier
 
 
@@ -22,11 +26,31 @@ def _governor() -> Firm:
     return current_user.firm
 
 
+def _viewed_governor() -> Firm | None:
+    """The governor whose pages are shown: one's own firm, or for the admin (read-only) the one in ?governor=."""
+    if permissions.can_read_governor_pages(current_user):
+        code = request.args.get("governor", "")
+        firm = db.session.scalar(sa.select(Firm).where(Firm.code == code, Firm.kind == FirmKind.GOVERNOR)) \
+            if code else None
+        if code and firm is None:
+            abort(404)
+        return firm
+    return _governor()
+
+
+def _pick_governor():
+    """The admin's list of governors to look at."""
+    governors = db.session.scalars(sa.select(Firm).where(Firm.kind == FirmKind.GOVERNOR).order_by(Firm.name))
+    return render_template("ladder/pick_governor.html", governors=list(governors), endpoint=request.endpoint)
+
+
 @bp.get("/")
-@role_required(Role.GOVERNOR)
+@role_required(Role.GOVERNOR, Role.ADMIN)
 def dashboard():
-    """Tier dashboard: the governor's whole supply base at a glance."""
-    governor = _governor()
+    """Tier dashboard: the governor's whole supply base at a glance (the admin reads any governor's)."""
+    governor = _viewed_governor()
+    if governor is None:
+        return _pick_governor()
     data = queries.tier_dashboard(governor)
     figures = {
         "stages": charts.stages_over_time(data.months, data.monthly_counts, data.stage_names),
@@ -34,8 +58,17 @@ def dashboard():
     }
     form = EvaluateForm()
     form.period.choices = [(m, m) for m in reversed(evaluation.closed_months(governor.club_id))][:24]
+    suppliers = supplier_rows(governor, evaluation.list_links(governor), data.stage_of, data.stage_names, data.visits)
     return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm(),
-                           stage_colours=STAGE_COLOURS, neutral=NEUTRAL)
+                           suppliers=suppliers, governor=governor, stage_colours=STAGE_COLOURS, neutral=NEUTRAL,
+                           **_read_only(governor))
+
+
+def _read_only(governor: Firm) -> dict:
+    """Template flags for the admin's read-only view: no forms, links keep ?governor=."""
+    if permissions.can_read_governor_pages(current_user):
+        return {"read_only": True, "gq": {"governor": governor.code}}
+    return {"read_only": False, "gq": {}}
 
 
 @bp.post("/evaluate")
@@ -64,13 +97,17 @@ def _evaluation_or_404(evaluation_id: int) -> LadderEvaluation:
 
 
 @bp.get("/evaluations/<int:evaluation_id>")
-@role_required(Role.GOVERNOR)
+@role_required(Role.GOVERNOR, Role.ADMIN)
 def evaluation_detail(evaluation_id: int):
     """One recommendation with every criterion and its evidence (self values only where shared)."""
-    ev = _evaluation_or_404(evaluation_id)
-    shared = permissions.consented_kpi_codes(current_user, ev.supplier)
+    if permissions.can_read_governor_pages(current_user):
+        ev = db.get_or_404(LadderEvaluation, evaluation_id)
+    else:
+        ev = _evaluation_or_404(evaluation_id)
+    shared = permissions.governor_shared_kpi_codes(ev.governor, ev.supplier)
     return render_template("ladder/evaluation.html", ev=ev, criteria=queries.redact_criteria(ev.criteria, shared),
-                           stage_names={s.number: s.name for s in ev.ladder.stages}, decision=DecisionForm())
+                           stage_names={s.number: s.name for s in ev.ladder.stages}, decision=DecisionForm(),
+                           **_read_only(ev.governor))
 
 
 @bp.post("/evaluations/<int:evaluation_id>/decision")
@@ -94,20 +131,33 @@ def decide(evaluation_id: int):
 
 
 @bp.get("/suppliers/<int:firm_id>")
-@role_required(Role.GOVERNOR)
+@role_required(Role.GOVERNOR, Role.ADMIN)
 def supplier_scorecard(firm_id: int):
-    """Identified scorecard of one linked supplier, honouring its consent."""
+    """Identified scorecard of one linked supplier, honouring its consent (the admin sees the governor's view)."""
     supplier = db.get_or_404(Firm, firm_id)
-    if not permissions.can_view_supplier_scorecard(current_user, supplier):
+    governor = _viewed_governor()
+    if governor is None:
+        return _pick_governor()
+    if not permissions.can_read_governor_pages(current_user) and \
+            not permissions.can_view_supplier_scorecard(current_user, supplier):
         abort(403)
-    link = services.require_link(current_user.firm, supplier)
-    card = scorecard.supplier_scorecard(current_user.firm, link,
-                                        permissions.consented_kpi_codes(current_user, supplier),
-                                        show_certificates=permissions.can_view_supplier_certificates(current_user,
-                                                                                                     supplier))
-    trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target))
+    link = services.require_link(governor, supplier)
+    card = scorecard.supplier_scorecard(governor, link, permissions.governor_shared_kpi_codes(governor, supplier),
+                                        show_certificates=permissions.governor_sees_certificates(governor, supplier))
+    club = governor.club
+    viewer = Viewer.for_user(current_user, club) if not permissions.can_read_governor_pages(current_user) else \
+        Viewer("governor", club.id, governor.id, frozenset(permissions.consenting_supplier_ids(governor)))
+    released = released_club_history(viewer, club, card.months)
+    trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target,
+                                   _peer_band(released, s.kpi.code, card.months)))
               for s in card.series]
-    return render_template("ladder/scorecard.html", card=card, trends=trends)
+    return render_template("ladder/scorecard.html", card=card, trends=trends, **_read_only(governor))
+
+
+def _peer_band(released, code: str, months: list[str]) -> list[tuple[float | None, float | None, float | None]]:
+    """Released club P25, median and P75 per month (None where withheld): never computed here from peer values."""
+    return [tuple(released[(m, code)].get(k) if (m, code) in released else None for k in ("p25", "p50", "p75"))
+            for m in months]
 
 
 @bp.get("/my-stages")

@@ -4,6 +4,7 @@ from .benchmark import Comparator, ComparatorValue, Snapshot, SnapshotCertShare,
 from .certification import DEFAULT_STANDARDS, Certificate, CertificateStatus, certificate_status
 from .club import Club, Firm, FirmKind, SupplyLink, VisitCadence, size_band_for
 from .consent import Consent
+from .dataquality import CheckKind, CheckStatus, DataCheck, MonthSubmission
 from .kpi import Direction, KpiDefinition, KpiValue, Period, PeriodStatus
 from .ladder import (
     CriterionKind,
@@ -42,6 +43,7 @@ __all__ = [
     "StageChange", "SupplyLink", "Target", "User", "Visit", "VisitCadence", "VisitOutcome", "VisitorRole",
     "Workshop", "WorkshopInvitation", "WorkshopMaterial", "WorkshopRegistration", "WorkshopStatus",
     "certificate_status", "size_band_for",
+    "CheckKind", "CheckStatus", "DataCheck", "MonthSubmission",
 ]
 from .api_token import ApiToken, TokenScope  # noqa: E402  (issue 12: API tokens)
 

@@ -61,6 +61,8 @@ class Club(db.Model):
     min_firms_tails: Mapped[int] = mapped_column(default=DEFAULT_MIN_FIRMS_TAILS)
     exact_n_from: Mapped[int] = mapped_column(default=DEFAULT_EXACT_N_FROM)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # IANA zone in which the club's pages show times (stored in UTC); dates are the same everywhere
+    time_zone: Mapped[str] = mapped_column(sa.String(40), default="UTC", server_default="UTC")
 
     firms: Mapped[list[Firm]] = relationship(back_populates="club", order_by="Firm.code")
 

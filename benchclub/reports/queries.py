@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from ..benchmarks import queries as bq
-from ..benchmarks.charts import Chart, cert_share_chart, tail_over_time_chart
+from ..benchmarks.charts import Chart, cert_share_chart
 from ..benchmarks.clubview import TailChange, tail_shortening
 from ..benchmarks.dashboard import own_valid_standards
 from ..benchmarks.disclosure import MEMBER, ReleasedShare, ReleasedStat, Viewer, audit_counts, n_label
+from ..benchmarks.member_charts import member_tail_over_time_chart
 from ..extensions import db
 from ..kpis.periods import list_periods, month_end, month_start
 from ..kpis.queries import get_completeness
@@ -139,7 +140,8 @@ def _kpi_sections(club: Club, viewer: Viewer, end_month: str) -> list[KpiSection
     for kpi in bq.list_kpi_definitions(club):
         history = [(m, released[(sid, kpi.code)]) for sid, m in history_ids if (sid, kpi.code) in released]
         comps = comparators.get(kpi.code, [])
-        chart = tail_over_time_chart(kpi, history, comps, chart_id=f"report-tail-{kpi.code}")
+        # date axis with quarterly ticks: month labels are never clipped in the two-column layout
+        chart = member_tail_over_time_chart(kpi, history, comps, chart_id=f"report-tail-{kpi.code}")
         sections.append(KpiSection(kpi, released.get((end_id, kpi.code)), chart, tails.get(kpi.code),
                                    comps[0] if comps else None))
     return sections

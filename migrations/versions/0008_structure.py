@@ -1,7 +1,7 @@
 """structure: "reopened" is a fact of the period; every governor has its default ladder
 
 Revision ID: 0008_structure
-Revises: 0006_perf
+Revises: 0007_ux
 
 Reopening used to be read back from the audit log and the default ladder was created by the first
 page view. Now `periods.reopen_count` is set by reopen_period (backfilled from the audit log here),
@@ -17,7 +17,7 @@ from benchclub.ladder.defaults import DEFAULT_CRITERIA, DEFAULT_STAGES
 from benchclub.models import CriterionKind, FirmKind
 
 revision = "0008_structure"
-down_revision = "0006_perf"
+down_revision = "0007_ux"
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ def _comparator_id(world) -> int:
 CASES = [
     Case("benchmarks.member_dashboard", lambda w: "/benchmarks/", MEMBERS),
     Case("benchmarks.member_kpi", lambda w: "/benchmarks/kpi/otd_pct", MEMBERS),
+    Case("benchmarks.member_certificates", lambda w: "/benchmarks/certificates", MEMBERS),
     Case("benchmarks.download", lambda w: "/benchmarks/download.csv", {**MEMBERS, **GOVERNORS}),
     Case("benchmarks.download", lambda w: "/benchmarks/download.json", {**MEMBERS, **GOVERNORS}, note="json"),
     Case("benchmarks.governor_view", lambda w: "/benchmarks/governor", GOVERNORS),

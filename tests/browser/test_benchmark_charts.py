@@ -27,15 +27,24 @@ def test_member_kpi_page_renders_its_charts(live_server, app, page, screenshot):
     db.session.close()  # hand the database to the live server's thread
     log_in(page, live_server, email, PASSWORD)
     page.goto(f"{live_server}/benchmarks/")
-    assert page.locator("table tbody tr").count() == 9  # every KPI; those without data say so
+    assert page.locator("[data-dashboard-table] tbody tr").count() == 9  # every KPI; those without data say so
     screenshot("benchmarks_member_dashboard")
     page.goto(f"{live_server}/benchmarks/kpi/otd_pct")
     page.wait_for_selector(".js-plotly-plot .main-svg")
-    assert page.locator(".js-plotly-plot").count() == 4
-    assert page.locator(".js-plotly-plot .legend").count() == 4  # a legend on every chart
+    assert page.locator(".js-plotly-plot").count() == 3  # certificate shares moved to their own page
+    assert page.locator(".js-plotly-plot .legend").count() == 2  # curve and tail over time; bars say "you"
+    own = page.evaluate("document.getElementById('distribution').data.filter(t => t.name === 'You')[0]")
+    assert own["mode"] == "markers" and len(own["x"]) == 1  # a point on the curve, not a full-width line
+    assert "\u25b2 better" in page.evaluate(
+        "document.getElementById('distribution').layout.yaxis.title.text")
     screenshot("benchmarks_member_kpi")
+    page.goto(f"{live_server}/benchmarks/certificates")
+    page.wait_for_selector("#certificates .main-svg")
+    screenshot("benchmarks_member_certificates")
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{live_server}/benchmarks/")
+    assert page.locator("[data-dashboard-cards] .card").first.is_visible()
+    assert not page.locator("[data-dashboard-table]").is_visible()  # cards, not a sideways table
     screenshot("benchmarks_member_dashboard_phone")
     assert page.console_errors == []
 

@@ -108,7 +108,12 @@ def test_periods_page_opens_closes_and_reopens_with_a_reason(login_as, client, w
     page = client.get("/club/periods").data.decode()
     assert 'value="2025-03"' in page  # the next month is suggested
     assert client.post("/club/periods/open", data={"month": "2025-03"}).status_code == 302
-    assert client.post("/club/periods/2025-03/close").status_code == 302
+    ask = client.post("/club/periods/2025-03/close")  # nobody reported: it asks first, with the count
+    assert ask.status_code == 200 and b"2 of 2 firms" in ask.data
+    db.session.expire_all()
+    assert find_period(world.club, "2025-03").status == PeriodStatus.OPEN
+    assert client.post("/club/periods/2025-03/close", data={"confirm_missing": "1"}).status_code == 200  # stale count
+    assert client.post("/club/periods/2025-03/close", data={"confirm_missing": "2"}).status_code == 302
     missing = client.post("/club/periods/2025-03/reopen", data={"reason": ""})
     assert missing.status_code == 422 and b"Give a reason" in missing.data
     db.session.expire_all()

@@ -32,7 +32,7 @@ def test_member_saves_a_month_and_comes_back_to_it(client, world, login_as):
     login_as("member_a")
     resp = client.post("/kpis/month/2025-02", data={"value-otd_pct": "97.5", "version-otd_pct": "0",
                                                     "nil-lead_time_days": "1", "version-lead_time_days": "0"})
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/kpis/month/2025-02")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/kpis/month/2025-02?saved=1")  # next step
     assert stored(world.firms["A"], "otd_pct").value == 97.5
     assert stored(world.firms["A"], "lead_time_days").is_nil
     html = client.get("/kpis/month/2025-02").get_data(as_text=True)
