@@ -52,32 +52,12 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models.club import DEFAULT_EXACT_N_FROM, DEFAULT_MIN_FIRMS, DEFAULT_MIN_FIRMS_TAILS
+from .thresholds import MIN_BIN_COUNT, Thresholds, merge_small_bins, n_label  # noqa: F401  (asked for here by other modules)
 
 STAT_NAMES = ("p10", "p25", "p50", "p75", "p90", "mean")
 TAIL_STATS = ("p10", "p90")
-MIN_BIN_COUNT = 3  # rule 4: a released bin never holds 1 or 2 firms
 
 MEMBER, GOVERNOR, FACILITATOR = "member", "governor", "facilitator"
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The club's disclosure thresholds, never below the DOMAIN §5 defaults."""
-
-    min_firms: int = DEFAULT_MIN_FIRMS
-    min_firms_tails: int = DEFAULT_MIN_FIRMS_TAILS
-    exact_n_from: int = DEFAULT_EXACT_N_FROM
-
-    @classmethod
-    def from_club(cls, club: Any) -> Thresholds:
-        """Read a club's thresholds (or pass Thresholds through); defaults are the floor."""
-        if isinstance(club, Thresholds):
-            return club
-        min_firms = max(DEFAULT_MIN_FIRMS, getattr(club, "min_firms", None) or 0)
-        tails = max(DEFAULT_MIN_FIRMS_TAILS, getattr(club, "min_firms_tails", None) or 0, min_firms)
-        exact = max(DEFAULT_EXACT_N_FROM, getattr(club, "exact_n_from", None) or 0, tails)
-        return cls(min_firms, tails, exact)
 
 
 @dataclass(frozen=True)
@@ -119,23 +99,6 @@ class Viewer:
         if user.role == Role.GOVERNOR:
             return cls(GOVERNOR, club_id, user.firm_id, frozenset(consenting_supplier_ids(user.firm)), user.id)
         return cls(MEMBER, club_id, user.firm_id, frozenset(), user.id)
-
-
-def n_label(n: int, club: Any, *, exact_withheld: bool = False) -> int | str:
-    """Rule 5: n exactly from `exact_n_from` firms, otherwise a band ("5-9", "10-19").
-
-    When the audit withholds a large group's exact n, it is shown as "20 or more".
-    """
-    t = Thresholds.from_club(club)
-    if n >= t.exact_n_from:
-        return f"{t.exact_n_from} or more" if exact_withheld else n
-    if n < t.min_firms:
-        return f"fewer than {t.min_firms}"
-    bounds = sorted({t.min_firms, t.min_firms_tails, t.exact_n_from})
-    for low, high in zip(bounds, bounds[1:], strict=False):
-        if low <= n < high:
-            return f"{low}-{high - 1}"
-    return f"{bounds[0]}-{t.exact_n_from - 1}"  # pragma: no cover - bounds cover [min_firms, exact_n_from)
 
 
 def group_block_reason(n_group: int, n_rest: int, club: Any, *, known_group: int = 0,
@@ -355,27 +318,6 @@ def release_median_difference(a: Mapping[int, float], b: Mapping[int, float], vi
         return ReleasedDifference(*labels, reason="No data: one of the groups has no firms.")
     median_a, median_b = statistics.median(a.values()), statistics.median(b.values())
     return ReleasedDifference(*labels, median_a=median_a, median_b=median_b, difference=median_a - median_b)
-
-
-def merge_small_bins(bins: Sequence[Mapping[str, Any]], min_count: int = MIN_BIN_COUNT) -> list[dict[str, Any]]:
-    """Rule 4: merge each bin holding 1..min_count-1 firms into its smaller neighbour until none is left.
-
-    Bins are {"lo", "hi", "count"} in ascending order; the total is preserved and the bins stay
-    contiguous. A single remaining bin is returned as it is (the group is then too small anyway).
-    """
-    merged = [dict(b) for b in bins]
-    while len(merged) > 1:
-        small = next((i for i, b in enumerate(merged) if 0 < b["count"] < min_count), None)
-        if small is None:
-            break
-        neighbours = [i for i in (small - 1, small + 1) if 0 <= i < len(merged)]
-        # Prefer an occupied neighbour, then the smaller one, then the right one: bands stay narrow.
-        other = min(neighbours, key=lambda i: (merged[i]["count"] == 0, merged[i]["count"], -i))
-        lo_i, hi_i = min(small, other), max(small, other)
-        merged[lo_i] = {"lo": merged[lo_i]["lo"], "hi": merged[hi_i]["hi"],
-                        "count": merged[lo_i]["count"] + merged[hi_i]["count"]}
-        del merged[hi_i]
-    return merged
 
 
 # The release audit (DOMAIN §5 rules 3, 4, 5 and 7; DISCLOSURE-AUDIT.md). Its pure parts live in the

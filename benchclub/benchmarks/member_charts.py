@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..templating import fmt_number  # the same precision as the numbers on the page
-from .charts import OKABE_ITO, QUANTILES, Chart, _comparator_note, fmt, position_on_curve
+from .charts import OKABE_ITO, QUANTILES, Chart, _comparator_note, fmt
 from .disclosure import ReleasedStat
 from .position import tail_share_band, uses_log_scale
 
@@ -17,6 +17,21 @@ PEER = OKABE_ITO["blue"]
 OWN = OKABE_ITO["vermillion"]
 COMPARATOR = "#555555"  # dark grey, dashed, open squares: never mistaken for the firm's own vermillion point
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+
+
+def position_on_curve(value: float, curve: Sequence[tuple[float, float]]) -> float:
+    """Where the member's own value sits on the released quantile curve (percentile axis), by linear interpolation;
+    values beyond the outermost released quantile are drawn just outside it."""
+    (first_pct, first_val), (last_pct, last_val) = curve[0], curve[-1]
+    if value < first_val:
+        return first_pct - 3
+    if value > last_val:
+        return last_pct + 3
+    for (p0, v0), (p1, v1) in zip(curve, curve[1:], strict=False):
+        if v0 <= value <= v1:
+            return p0 if v1 == v0 else p0 + (p1 - p0) * (value - v0) / (v1 - v0)
+    return 50.0  # pragma: no cover - a released curve is monotone, so one segment holds the value
+
 
 
 def theme(kpi: Any, x_title: str | None, y_title: str | None = None, log: bool = False) -> dict[str, Any]:

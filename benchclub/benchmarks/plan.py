@@ -20,6 +20,7 @@ from typing import Any
 
 from . import stats
 from .audit import Figure, OldValue, Probe, audit
+from .thresholds import Thresholds, merge_small_bins, n_label
 
 RULE1_MEMBER = "Suppressed: fewer than {k} firms reported this KPI in this group."
 RULE1_GOVERNOR = "Suppressed: fewer than {k} firms in this group are not your consenting suppliers."
@@ -119,7 +120,6 @@ def members_by_group(values: Mapping[int, Any], groups_of: Mapping[int, Sequence
 
 def histogram_of(values: Sequence[float], edges: Sequence[float], min_count: int) -> list[dict[str, Any]]:
     """Fixed bins, merged so that no bin holds 1 to min_count-1 firms (rule 4, audited at min_firms)."""
-    from .disclosure import merge_small_bins
 
     return merge_small_bins(stats.bin_counts(values, edges), min_count)
 
@@ -237,7 +237,6 @@ def _share_releases(facts: PeriodFacts, t: Any) -> dict[tuple[str, str], ShareRe
 def plan_release(facts: PeriodFacts, club: Any, *, known: frozenset[int] = frozenset(),
                  earlier: Sequence[EarlierRevision] = (), governor: bool = False) -> ReleasePlan:
     """Compute the period's figures for an audience that knows `known` and audit them all at once."""
-    from .disclosure import Thresholds
 
     t = Thresholds.from_club(club)
     own = facts.without(frozenset(known))
@@ -285,8 +284,6 @@ def audit_counts(categories: Mapping[Any, Sequence[Any]], club: Any) -> tuple[di
     exact only from `exact_n_from` units. A count is withheld when it, or a combination of the printed
     counts, would determine the number of 1 to min_firms-1 units.
     """
-    from .disclosure import Thresholds, n_label
-
     t = Thresholds.from_club(club)
     everyone = frozenset(u for units in categories.values() for u in units)
     figures = [Figure(f"cat|{name}", (("report", frozenset(units)),), f"the count of '{name}'", len(units))
