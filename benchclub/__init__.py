@@ -27,6 +27,7 @@ FEATURES = (
     "ladder",
     "reports",
     "notifications",
+    "jobs",
 )
 
 
@@ -50,9 +51,11 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
+    register_api(app)
+    register_performance(app)
     if app.testing:
         _isolate_requests_in_tests(app)
-    if not app.debug and not app.testing:
+    if not app.debug and not app.testing and app.config.get("LOG_FORMAT") != "json":
         logging.basicConfig(level=logging.INFO)
     return app
 
@@ -131,3 +134,19 @@ def register_cli(app: Flask) -> None:
     from .backup import register_cli as register_backup_cli
 
     register_backup_cli(app)
+
+
+def register_api(app: Flask) -> None:
+    """The JSON API, its token page and its reference (issue 12): registered here, explicitly."""
+    from .api import register
+
+    register(app)
+
+
+def register_performance(app: Flask) -> None:
+    """Page cache, request ids and JSON request logs, background jobs (issue 11)."""
+    from . import observability, pagecache, sqlite_tuning
+
+    sqlite_tuning.register(app)
+    pagecache.register(app)
+    observability.register(app)

@@ -398,3 +398,33 @@ def facilitated_club_id(user: User) -> int | None:
     if user.is_authenticated and user.role == Role.FACILITATOR and is_facilitator_of(user, user.club_id):
         return user.club_id
     return None
+
+
+# --- API tokens and API value reads (issue 12) ---------------------------------------------------
+
+
+def can_manage_api_token(user: User, token: Any) -> bool:
+    """A token is its owner's: only the owner (or the admin) sees and revokes it."""
+    return user.is_authenticated and (token.user_id == user.id or is_admin(user))
+
+
+def scope_api_kpi_values(query: sa.Select, user: User) -> sa.Select:
+    """Values the API may return to a user: what `scope_kpi_values` allows, plus, for a governor, the
+    self-reported values of consenting linked suppliers for the KPIs each one shares (DOMAIN §6)."""
+    if not is_governor(user):
+        return scope_kpi_values(query, user)
+    from .models import KpiDefinition
+
+    own = sa.and_(KpiValue.source_firm_id == user.firm_id,
+                  KpiValue.firm_id.in_(sa.select(SupplyLink.supplier_id).where(SupplyLink.governor_id == user.firm_id)))
+    shared = [own]
+    for supplier_id, codes in consented_kpis_by_supplier(user.firm).items():
+        self_reported = sa.and_(KpiValue.firm_id == supplier_id, KpiValue.source_firm_id == supplier_id)
+        if codes is not None:
+            self_reported = sa.and_(self_reported, KpiValue.kpi_id.in_(
+                sa.select(KpiDefinition.id).where(KpiDefinition.code.in_(sorted(codes)))))
+        shared.append(self_reported)
+    return query.where(sa.or_(*shared))
+def can_view_job(user: User, job: Any) -> bool:
+    """A background job's page and result belong to whoever started it (and the admin)."""
+    return is_admin(user) or (user.is_authenticated and job.owner_id is not None and job.owner_id == user.id)

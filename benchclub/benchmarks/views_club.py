@@ -46,9 +46,10 @@ def club_view():
     groups = queries.group_choices(queries.current_snapshot(club, month) if month else None, viewer, club)
     tails = clubview.tail_shortening(club, viewer, month) if month and not preview else []
     clubview.audit_identified_view(current_user, club, "club view", month, group)
-    db.session.commit()
-    return render_template("benchmarks/club.html", club=club, months=months, month=month, group=group, groups=groups,
+    page = render_template("benchmarks/club.html", club=club, months=months, month=month, group=group, groups=groups,
                            rows=rows, preview=preview, tails=tails)
+    db.session.commit()  # after rendering: a commit expires every loaded row (one reload per firm shown)
+    return page
 
 
 @bp.get("/club/kpi/<code>")

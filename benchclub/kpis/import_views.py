@@ -72,6 +72,8 @@ def import_commit(token: str):
     except DomainError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("kpis.import_upload"))
+    if len(data) > int(current_app.config.get("JOB_IMPORT_BYTES", 512 * 1024)):
+        return _import_as_job(token, filename)
     try:  # re-checked and written in one transaction, retried whole after a deadlock or a concurrent import
         plan = run_atomically(lambda: imports.plan_and_apply(data, actor=current_user, limit=_limit()))
     except DomainError as exc:
@@ -85,6 +87,17 @@ def import_commit(token: str):
     flash(f"Imported {filename}: {written.get('new', 0)} new, {written.get('update', 0)} updated, "
           f"{written.get('unchanged', 0)} unchanged.", "success")
     return redirect(url_for("kpis.entry_index" if permissions.is_member(current_user) else "kpis.import_upload"))
+
+
+def _import_as_job(token: str, filename: str):
+    """A large file is written by a background job; its page shows progress and the counts."""
+    from ..jobs import services as jobs
+
+    job = jobs.start_job("kpi_import", f"Import {filename}", {"token": token, "folder": _folder()},
+                         actor=current_user, club_id=current_user.home_club_id)
+    db.session.commit()
+    jobs.dispatch(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 def _csv_response(text: str, filename: str) -> Response:

@@ -159,9 +159,10 @@ def completeness():
     matrix = queries.get_completeness(club) if club else None
     if club is not None:
         record(current_user, "view", "completeness", club.id, club_id=club.id, summary="completeness matrix")
-        db.session.commit()
     clubs = queries.list_clubs(current_user) if permissions.is_admin(current_user) else []
-    return render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs)
+    page = render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs)
+    db.session.commit()  # after rendering: a commit expires every loaded row (one reload per firm shown)
+    return page
 
 
 from . import import_views, panels  # noqa: E402,F401  (routes on bp; home-page panels)

@@ -13,7 +13,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..kpis.periods import parse_month
 from ..models import DecisionStatus, FirmKind, Recommendation
+from ..permissions import consented_kpis_by_supplier
 from . import evaluation, services, visits
+from .redaction import governor_criteria
 
 
 def _fail(exc: Exception) -> None:
@@ -33,25 +35,28 @@ def _governor_and_supplier(governor_code: str, supplier_code: str):
     return governor, supplier
 
 
-def _criteria_out(criteria: list[dict]) -> list[dict]:
-    return [{"name": c["name"], "met": c["met"], "detail": c["detail"]} for c in criteria]
-
-
 def evaluation_rows(governor, period: str, apply: bool) -> list[dict]:
-    """The JSON rows of `ladder evaluate`; stores and approves the recommendations only with apply."""
+    """The JSON rows of `ladder evaluate`, as the governor may see them (consent decides the detail);
+    stores and approves the recommendations only with apply."""
+    shared_by = consented_kpis_by_supplier(governor)
+
+    def _criteria_out(criteria: list[dict], supplier_id: int) -> list[dict]:
+        return [{"name": c["name"], "met": c["met"], "detail": c["detail"]}
+                for c in governor_criteria(criteria, shared_by.get(supplier_id, set()))]
+
     if not apply:
         if period not in evaluation.closed_months(governor.club_id, period):
             raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.")
         return [{"supplier": r.supplier.code, "stage": r.assessment.current_stage,
                  "recommendation": r.assessment.recommendation, "target_stage": r.assessment.target_stage,
-                 "criteria": _criteria_out(r.assessment.criteria_dicts())}
+                 "criteria": _criteria_out(r.assessment.criteria_dicts(), r.supplier.id)}
                 for r in evaluation.assess_suppliers(governor, period)]
     rows = []
     for ev in evaluation.evaluate_governor(governor, period, actor=None):
         if ev.status == DecisionStatus.PENDING:
             services.decide_evaluation(ev, True, "Approved by script (ladder evaluate --apply)", actor=None)
         rows.append({"supplier": ev.supplier.code, "stage": ev.current_stage, "recommendation": ev.recommendation.value,
-                     "target_stage": ev.target_stage, "criteria": _criteria_out(ev.criteria),
+                     "target_stage": ev.target_stage, "criteria": _criteria_out(ev.criteria, ev.supplier_id),
                      "applied": ev.status == DecisionStatus.APPROVED})
     return rows
 

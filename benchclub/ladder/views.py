@@ -28,14 +28,15 @@ def dashboard():
     """Tier dashboard: the governor's whole supply base at a glance."""
     governor = _governor()
     data = queries.tier_dashboard(governor)
-    db.session.commit()  # the default ladder may have been created on first use
     figures = {
         "stages": charts.stages_over_time(data.months, data.monthly_counts, data.stage_names),
         "sankey": charts.movements_sankey(data.transitions, data.stage_names, data.months[-13], data.period),
     }
     form = EvaluateForm()
     form.period.choices = [(m, m) for m in reversed(evaluation.closed_months(governor.club_id))][:24]
-    return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm())
+    page = render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm())
+    db.session.commit()  # the default ladder may have been created on first use; after rendering, as a commit
+    return page  # expires every loaded row (one reload per supplier shown)
 
 
 @bp.post("/evaluate")

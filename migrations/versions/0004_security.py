@@ -1,7 +1,7 @@
 """audit log is append-only on PostgreSQL (trigger rejects UPDATE and DELETE)
 
 Revision ID: 0004_security
-Revises: 0001
+Revises: 0003_ladder_versions
 Create Date: 2026-11-30
 
 The application also refuses such changes itself (benchclub/audit.py); this trigger holds even for
@@ -12,7 +12,7 @@ SQLite has no such trigger here: the application guard is what protects it.
 from alembic import op
 
 revision = "0004_security"
-down_revision = "0001"
+down_revision = "0003_ladder_versions"
 branch_labels = None
 depends_on = None
 
