@@ -11,7 +11,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -64,3 +65,20 @@ serve: install
 # An RQ worker for background jobs (needs REDIS_URL; without it jobs run inline in the web process).
 worker: install
 	BENCHCLUB_ENV=$${BENCHCLUB_ENV:-production} $(BIN)/python -m benchclub.jobs.worker
+
+# The locked versions (requirements.lock) are what `make install` installs first. After changing the
+# dependencies in pyproject.toml: `make install lock` and commit requirements.lock.
+.PHONY: lock audit
+lock: install
+	$(BIN)/pip freeze --exclude-editable | grep -v -i '^pip==' > requirements.lock
+	@echo "requirements.lock: $$(wc -l < requirements.lock) pinned packages"
+
+# Known vulnerabilities in the locked versions (PyPI's JSON API): fails when one is found. Offline, or
+# where PyPI's JSON API cannot be reached, packages are reported as not audited and the target passes
+# with a warning naming how many were skipped.
+audit: install
+	@out=$$($(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off 2>&1); rc=$$?; \
+	echo "$$out" | grep -v -e 'could not be audited' -e 'encouraged to fully hash' -e 'pip-compile'; \
+	skipped=$$(echo "$$out" | grep -c 'could not be audited'); \
+	if [ "$$skipped" -gt 0 ]; then echo "pip-audit: WARNING: $$skipped locked package(s) could not be checked (PyPI JSON API unreachable?)"; fi; \
+	exit $$rc

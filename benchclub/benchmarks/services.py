@@ -97,6 +97,9 @@ def _parse_row(row: dict[str, str], kpis: dict[str, KpiDefinition]) -> dict[str,
 
 def decode_csv_upload(data: bytes) -> str:
     """The upload as text; a file that is not UTF-8 is refused rather than silently altered."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ComparatorImportError([f"line {line}: the file contains binary data (a NUL byte); upload CSV text"])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

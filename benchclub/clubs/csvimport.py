@@ -57,11 +57,15 @@ def _decode(data: bytes) -> str:
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRejectedError([RowError(1, "-", "The file is larger than 10 MB; split it and try again.")])
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRejectedError(
             [RowError(1, "-", "The file is not UTF-8 text. Save it from your spreadsheet as 'CSV UTF-8'.")]
         ) from None
+    if "\x00" in text:  # binary data; PostgreSQL text cannot hold NUL either
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportRejectedError([RowError(line, "-", "The file contains binary data (a NUL byte); upload CSV text.")])
+    return text
 
 
 def _check_header(header: list[str] | None, columns: tuple[str, ...]) -> None:

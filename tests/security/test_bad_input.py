@@ -89,3 +89,17 @@ def test_a_comparator_csv_with_a_trailing_non_utf8_byte_is_refused(client, world
     resp = _upload(client, HEADER.encode() + body)
     assert resp.status_code == 422 and "UTF-8" in resp.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Comparator.id))) == 0
+
+
+def test_a_comparator_csv_with_a_nul_byte_is_refused(client, world, login_as):
+    login_as("facilitator")
+    resp = _upload(client, (HEADER + f"EU\x00,Europe,2024,Survey,10,{_kpi_code(world)},1,2,3,4,5\n").encode())
+    assert resp.status_code == 422 and "NUL" in resp.get_data(as_text=True)
+
+
+def test_a_firms_csv_with_a_nul_byte_is_refused(world):
+    from benchclub.clubs.csvimport import ImportRejectedError
+    from benchclub.clubs.imports import import_firms
+
+    with pytest.raises(ImportRejectedError, match="error"):
+        import_firms(b"club,code,name,kind,country,sector,employees\nC1,\x00,\x00,supplier,ZA,\x00,10\n")

@@ -68,7 +68,7 @@ def _import(path: Path) -> subprocess.Popen:
 
 
 def _counts() -> tuple[int, int]:
-    db.session.expire_all()
+    db.session.rollback()  # end any read snapshot (SQLite WAL keeps one while a transaction is open)
     return (db.session.scalar(sa.select(sa.func.count(KpiValue.id))),
             db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.entity == "kpi_value")))
 
