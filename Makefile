@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean browsers migration serve worker
+.PHONY: run test install lint bench clean browsers serve worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,15 +44,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance/*.db
-
-# Regenerate the initial migration from the models (pre-release only: nothing is deployed yet).
-# The old file is kept aside and restored if generation fails.
-migration: install
-	@tmp=$$(mktemp -d); mv migrations/versions/0001_initial_schema.py $$tmp/; \
-	if DATABASE_URL=sqlite:///$$tmp/m.db $(FLASK) db migrate -m "initial schema" --rev-id 0001 >$$tmp/log 2>&1; then \
-	  echo "regenerated migrations/versions/0001_initial_schema.py"; \
-	else cat $$tmp/log; mv $$tmp/0001_initial_schema.py migrations/versions/; echo "migration NOT regenerated"; exit 1; fi; \
-	rm -rf $$tmp
 
 # Production: gunicorn (WEB_CONCURRENCY workers) plus, when REDIS_URL is set, one job worker.
 # Settings come from the environment: DATABASE_URL, REDIS_URL, SECRET_KEY, WEB_CONCURRENCY, BIND.
