@@ -165,5 +165,7 @@ def cached_page(render: Callable[[], str]) -> Response:
             store.set(key, body)
         response = Response(body, mimetype="text/html")
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
+    # Confidential: never stored by a browser or proxy (issue 10); a client that revalidates with
+    # If-None-Match still gets a 304 from the server-side cache.
+    response.headers["Cache-Control"] = "no-store, private"
     return response

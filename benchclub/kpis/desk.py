@@ -211,6 +211,39 @@ def record_submission(firm: Firm, period: Period, *, complete: bool, at: datetim
     return sub
 
 
+def record_submissions(pairs: set[tuple[int, int]], kpi_count: dict[int, int], *,
+                       at: datetime | None = None) -> None:
+    """Timeliness for many (firm id, period id) pairs at once (a CSV import): three statements, not three per firm.
+
+    `kpi_count` maps a firm id to its club's number of KPIs: a month is complete once the firm's own values
+    (nil returns included) cover them all.
+    """
+    if not pairs:
+        return
+    at = at or datetime.now(UTC)
+    keys = sorted(pairs)
+    counted = dict(((f, p), n) for f, p, n in db.session.execute(
+        sa.select(KpiValue.firm_id, KpiValue.period_id, sa.func.count())
+        .where(KpiValue.source_firm_id == KpiValue.firm_id,
+               sa.tuple_(KpiValue.firm_id, KpiValue.period_id).in_(keys))
+        .group_by(KpiValue.firm_id, KpiValue.period_id)))
+    table = MonthSubmission.__table__
+    existing = {(f, p): done for f, p, done in db.session.execute(
+        sa.select(table.c.firm_id, table.c.period_id, table.c.completed_at)
+        .where(sa.tuple_(table.c.firm_id, table.c.period_id).in_(keys)))}
+    complete = {k for k in keys if counted.get(k, 0) >= kpi_count.get(k[0], 0) > 0}
+    new = [{"firm_id": f, "period_id": p, "first_at": at, "completed_at": at if (f, p) in complete else None}
+           for f, p in keys if (f, p) not in existing]
+    done = [{"f": f, "p": p, "at": at} for f, p in keys if (f, p) in existing and existing[(f, p)] is None
+            and (f, p) in complete]
+    if new:  # one executemany each, not one statement per firm
+        db.session.execute(table.insert(), new)
+    if done:
+        db.session.execute(table.update().where(table.c.firm_id == sa.bindparam("f"),
+                                                table.c.period_id == sa.bindparam("p"))
+                           .values(completed_at=sa.bindparam("at")), done)
+
+
 def timeliness(period: Period, completed_at: datetime | None, complete: bool, today: date) -> str:
     """on time, late (complete after the due date), missing (incomplete after it), due (not yet due), or ''."""
     deadline = datetime.combine(period.due_on, time.max, tzinfo=UTC)

@@ -21,8 +21,8 @@ from ..models import Firm, KpiDefinition, KpiValue, Period, SupplyLink, User
 from ..permissions import ImportReach, value_import_reach
 from .bulk import StoredValue, write_planned
 from .csv_io import CsvRow, RowError, read_rows
+from .desk import record_submissions
 from .periods import parse_month
-from .services import record_timeliness
 from .validation import CheckedValue, check_value, describe, parse_number
 
 
@@ -296,8 +296,9 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import")
     ordered = sorted(plan.rows, key=lambda r: (r.firm.id, r.kpi.id, r.period.id, r.source.id))
     write_planned(ordered, actor=actor, via=via)
     db.session.flush()
-    for firm, period in {(r.firm, r.period) for r in plan.rows if r.source.id == r.firm.id}:
-        record_timeliness(firm, period, len(list_kpis(firm.club)))
+    own = [r for r in plan.rows if r.source.id == r.firm.id]
+    per_club = {club_id: len(list_kpis(club_id)) for club_id in {r.firm.club_id for r in own}}
+    record_submissions({(r.firm.id, r.period.id) for r in own}, {r.firm.id: per_club[r.firm.club_id] for r in own})
     return plan
 
 

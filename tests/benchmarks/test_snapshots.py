@@ -85,9 +85,20 @@ def test_reopened_is_a_fact_of_the_period_not_of_the_audit_log(db):
 
     period = reopen_period(bc.club, "2025-01", "late correction")
     assert period.reopen_count == 1
-    db.session.execute(sa.delete(AuditEntry).where(AuditEntry.entity == "period"))  # the log no longer decides
-    with period_closed.connected_to(remember):
-        close_period(bc.club, "2025-01")
+    reads_of_the_log: list[str] = []
+
+    def watch(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT") and "audit_log" in statement:
+            reads_of_the_log.append(statement)
+
+    # The audit log is append-only, so instead of deleting it the test shows closing never reads it.
+    sa.event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        with period_closed.connected_to(remember):
+            close_period(bc.club, "2025-01")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", watch)
     assert seen == [True]
+    assert reads_of_the_log == []
     snaps = db.session.scalars(sa.select(Snapshot).order_by(Snapshot.revision)).all()
     assert [s.revision for s in snaps] == [1, 2]

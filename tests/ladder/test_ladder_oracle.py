@@ -46,7 +46,7 @@ def _normalise(text: str, firm) -> str:
     text = re.sub(r'id="csrf_token"[^>]*>', "", text)
     text = re.sub(r"/evaluations/\d+", "/evaluations/N", text)
     for needle, label in ((firm.name, "SUPPLIER"), (firm.code, "CODE"), (f"/suppliers/{firm.id}", "/suppliers/ID"),
-                          (f"supplier={firm.id}", "supplier=ID")):
+                          (f"supplier={firm.id}", "supplier=ID"), (f'data-supplier="{firm.id}"', 'data-supplier="ID"')):
         text = text.replace(needle, label)
     return text
 
