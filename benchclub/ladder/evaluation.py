@@ -165,8 +165,12 @@ def rules_in_force(governor: Firm, period: str, *, actor: User | None = None) ->
                                  closed_months(governor.club_id, period))
 
 
-def _version_and_history(governor: Firm, period: str, *, actor: User | None = None):
-    versions = services.list_ladder_versions(governor) or [services.ensure_default_ladder(governor, actor=actor)]
+def _version_and_history(governor: Firm, period: str, *, actor: User | None = None, store: bool = False):
+    """The version in force and all versions; a read never stores the default ladder, an evaluation does."""
+    versions = services.list_ladder_versions(governor)
+    if not versions:
+        versions = [services.ensure_default_ladder(governor, actor=actor) if store
+                    else services.ladder_for_reading(governor)]
     return services.ladder_in_force(versions, period), versions
 
 
@@ -178,7 +182,7 @@ def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None)
     """
     if period not in closed_months(governor.club_id, period):
         raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.", field="period")
-    ladder, _ = _version_and_history(governor, period, actor=actor)
+    ladder, _ = _version_and_history(governor, period, actor=actor, store=True)
     results = assess_suppliers(governor, period, actor=actor)
     pending = defaultdict(list)
     for ev in db.session.scalars(sa.select(LadderEvaluation).where(LadderEvaluation.governor_id == governor.id,
