@@ -146,6 +146,15 @@ def put_values(items: list[dict[str, Any]], *, actor: User, if_match: set[str] |
     return imports.apply_plan(plan, actor=actor, via="API")
 
 
+def stored_value(row: imports.PlannedRow) -> KpiValue:
+    """The value a written row left in the database (a new row had no `current`)."""
+    if row.current is not None:
+        return row.current
+    return db.session.scalar(sa.select(KpiValue).where(
+        KpiValue.firm_id == row.firm.id, KpiValue.kpi_id == row.kpi.id, KpiValue.period_id == row.period.id,
+        KpiValue.source_firm_id == row.source.id))
+
+
 def parse_if_match(header: str | None) -> set[str] | None:
     """The ETags of an If-Match header ('*' kept as is), or None when absent."""
     if not header or not header.strip():

@@ -159,14 +159,7 @@ def put_values(batch: dict[str, Any]):
     written = plan.written or {}
     return {"new": written.get("new", 0), "updated": written.get("update", 0),
             "unchanged": written.get("unchanged", 0),
-            "items": [services.value_dict(r.current or _stored(r)) for r in plan.rows]}
-
-
-def _stored(row) -> KpiValue:
-    """The value a planned row wrote (a new row has no `current`)."""
-    return db.session.scalar(sa.select(KpiValue).where(
-        KpiValue.firm_id == row.firm.id, KpiValue.kpi_id == row.kpi.id, KpiValue.period_id == row.period.id,
-        KpiValue.source_firm_id == row.source.id))
+            "items": [services.value_dict(services.stored_value(r)) for r in plan.rows]}
 
 
 @bp.route("/values/<int:value_id>/history", methods=["GET"])

@@ -125,7 +125,8 @@ def get_benchmarks(kpi: str, period: str | None, group: str, club: str | None):
     try:
         payload = show_payload(target.code, kpi, period, group, None, user.email)
     except DomainError as exc:
-        raise ApiProblem(404 if "No published" in str(exc) or "no KPI" in str(exc) else 422, str(exc)) from None
+        # An unknown KPI or an unpublished month is "not found"; a malformed month is invalid input.
+        raise ApiProblem(422 if exc.field == "period" else 404, str(exc)) from None
     return payload
 
 
