@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean browsers migration
+.PHONY: run test install lint bench clean browsers migration serve worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,11 @@ test: install browsers
 lint: install
 	$(BIN)/ruff check .
 
+# Timings on a synthetic programme in an EMPTY database (SQLite temp file, or BENCH_DATABASE_URL).
+# BENCH_ARGS=--quick for a run under a minute. wrk (Debian) measures HTTP throughput; installed if missing.
 bench: install
-	$(BIN)/python -m benchclub.benchmarks.bench
+	@command -v wrk >/dev/null 2>&1 || timeout 120 sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)' || echo "wrk could not be installed: the HTTP figures will be skipped"
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.db
@@ -48,3 +51,15 @@ migration: install
 	  echo "regenerated migrations/versions/0001_initial_schema.py"; \
 	else cat $$tmp/log; mv $$tmp/0001_initial_schema.py migrations/versions/; echo "migration NOT regenerated"; exit 1; fi; \
 	rm -rf $$tmp
+
+# Production: gunicorn (WEB_CONCURRENCY workers) plus, when REDIS_URL is set, one job worker.
+# Settings come from the environment: DATABASE_URL, REDIS_URL, SECRET_KEY, WEB_CONCURRENCY, BIND.
+serve: install
+	BENCHCLUB_ENV=production $(FLASK) db upgrade
+	@trap 'kill 0' INT TERM EXIT; \
+	if [ -n "$$REDIS_URL" ]; then BENCHCLUB_ENV=production $(BIN)/python -m benchclub.jobs.worker & fi; \
+	BENCHCLUB_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# An RQ worker for background jobs (needs REDIS_URL; without it jobs run inline in the web process).
+worker: install
+	BENCHCLUB_ENV=$${BENCHCLUB_ENV:-production} $(BIN)/python -m benchclub.jobs.worker

@@ -27,6 +27,7 @@ FEATURES = (
     "ladder",
     "reports",
     "notifications",
+    "jobs",
 )
 
 
@@ -45,14 +46,16 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if issubclass(config, ProductionConfig):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # read now, never a class-time default
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
     register_api(app)
+    register_performance(app)
     if app.testing:
         _isolate_requests_in_tests(app)
-    if not app.debug and not app.testing:
+    if not app.debug and not app.testing and app.config.get("LOG_FORMAT") != "json":
         logging.basicConfig(level=logging.INFO)
     return app
 
@@ -81,6 +84,14 @@ def register_extensions(app: Flask) -> None:
     from .auth.services import load_user
 
     login_manager.user_loader(load_user)
+
+
+def register_security(app: Flask) -> None:
+    """Headers, caching, input guards, bounded ids and proxy trust (benchclub/security.py)."""
+    from .security import register, register_converters
+
+    register_converters(app)
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -120,6 +131,9 @@ def register_cli(app: Flask) -> None:
     from .seed import register_cli as register_seed_cli
 
     register_seed_cli(app)
+    from .backup import register_cli as register_backup_cli
+
+    register_backup_cli(app)
 
 
 def register_api(app: Flask) -> None:
@@ -127,3 +141,12 @@ def register_api(app: Flask) -> None:
     from .api import register
 
     register(app)
+
+
+def register_performance(app: Flask) -> None:
+    """Page cache, request ids and JSON request logs, background jobs (issue 11)."""
+    from . import observability, pagecache, sqlite_tuning
+
+    sqlite_tuning.register(app)
+    pagecache.register(app)
+    observability.register(app)

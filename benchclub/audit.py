@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from .extensions import db
 from .models import AuditEntry, User
 
@@ -42,3 +45,30 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+class AuditLogImmutableError(Exception):
+    """The audit log is append-only: an entry can be added, never changed or removed."""
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """No code path may edit or delete an audit entry through the ORM."""
+    for obj in session.deleted:
+        if isinstance(obj, AuditEntry):
+            raise AuditLogImmutableError("Audit entries cannot be deleted.")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry) and session.is_modified(obj, include_collections=False):
+            raise AuditLogImmutableError("Audit entries cannot be changed.")
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_changes(state: Any) -> None:
+    """Nor through a bulk update(AuditEntry) / delete(AuditEntry) statement."""
+    if (state.is_update or state.is_delete) and AuditEntry.__table__ in _tables(state.statement):
+        raise AuditLogImmutableError("Audit entries cannot be changed or deleted.")
+
+
+def _tables(statement: Any) -> set[Any]:
+    table = getattr(statement, "table", None)
+    return {table} if table is not None else set()

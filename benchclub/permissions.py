@@ -157,6 +157,14 @@ def consented_kpi_codes(user: User, supplier: Firm) -> set[str] | None:
     return None if consent.all_kpis else set(consent.kpi_codes or [])
 
 
+def can_view_supplier_certificates(user: User, supplier: Firm) -> bool:
+    """A supplier's certificates: its own members, its facilitator, or a linked governor it consented to (§6)."""
+    if is_own_firm(user, supplier) or is_facilitator_of(user, supplier.club_id):
+        return True
+    return is_governor(user) and link_between(user.firm, supplier) is not None \
+        and active_consent(user.firm, supplier) is not None
+
+
 def can_view_supplier_stage(user: User, governor: Firm, supplier: Firm) -> bool:
     """The ladder stage: the supplier itself, that governor's staff, the facilitator."""
     if is_own_firm(user, supplier) or is_facilitator_of(user, supplier.club_id):
@@ -417,3 +425,6 @@ def scope_api_kpi_values(query: sa.Select, user: User) -> sa.Select:
                 sa.select(KpiDefinition.id).where(KpiDefinition.code.in_(sorted(codes)))))
         shared.append(self_reported)
     return query.where(sa.or_(*shared))
+def can_view_job(user: User, job: Any) -> bool:
+    """A background job's page and result belong to whoever started it (and the admin)."""
+    return is_admin(user) or (user.is_authenticated and job.owner_id is not None and job.owner_id == user.id)

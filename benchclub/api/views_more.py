@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import request
 
-from .. import permissions
+from .. import jsonout, permissions
 from ..benchmarks.cli import show_payload
 from ..benchmarks.queries import published_months
 from ..certifications import services as certificates
@@ -127,7 +127,7 @@ def get_benchmarks(kpi: str, period: str | None, group: str, club: str | None):
     except DomainError as exc:
         # An unknown KPI or an unpublished month is "not found"; a malformed month is invalid input.
         raise ApiProblem(422 if exc.field == "period" else 404, str(exc)) from None
-    return payload
+    return jsonout.tidy(payload)  # the same rounding as the CLI's JSON
 
 
 # --- ladder ---------------------------------------------------------------------------------------

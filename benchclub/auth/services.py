@@ -4,9 +4,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from functools import cache
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import record
 from ..errors import DomainError, NotFoundError
@@ -14,6 +18,9 @@ from ..extensions import db
 from ..models import Club, Firm, FirmKind, Role, User
 
 INVITE_VALID_FOR = timedelta(days=14)
+RESET_VALID_FOR = timedelta(hours=2)
+MIN_PASSWORD_LENGTH = 12
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt")
 
 
 class InvitationError(DomainError):
@@ -34,7 +41,11 @@ def load_user(user_id: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with that e-mail and password, or None (same answer for every failure)."""
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active or not user.password_hash:
+        # Hash anyway so an unknown e-mail costs as long as a wrong password (no account enumeration).
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    if not user.check_password(password):
         return None
     user.last_login_at = datetime.now(UTC)
     return user
@@ -90,9 +101,59 @@ def create_user(
     return user, token
 
 
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (lower case), read once."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def validate_password(password: str) -> None:
-    if len(password) < 10:
-        raise DomainError("The password needs at least 10 characters.", field="password")
+    """At least 12 characters and not one of the 10,000 most common passwords."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    if password.strip().lower() in common_passwords():
+        raise DomainError("This password is on the list of the most common passwords; choose another.",
+                          field="password")
+
+
+def end_sessions(user: User) -> None:
+    """Rotate the session token: every cookie issued for this user (any device) stops working."""
+    user.session_token = secrets.token_hex(16)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link to the holder of an active account; unknown e-mails get the same silence."""
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active:
+        return
+    send_reset_link(user, actor=None)
+
+
+def send_reset_link(user: User, *, actor: User | None) -> None:
+    """A fresh one-use link that only reaches the account's own mailbox (never the screen)."""
+    from ..notifications.mailer import send
+
+    token = secrets.token_urlsafe(32)
+    user.invite_token_hash = _hash_token(token)
+    user.invite_expires_at = datetime.now(UTC) + RESET_VALID_FOR
+    record(actor, "reset", "user", user.id, club_id=user.home_club_id,
+           summary=f"password reset link mailed to {user.email}")
+    db.session.flush()
+    msg = EmailMessage()
+    msg["Subject"] = "BenchClub: set a new password"
+    msg["From"] = current_app.config["MAIL_SENDER"]
+    msg["To"] = user.email
+    msg.set_content(
+        "Hello,\n\nSomeone asked to reset the BenchClub password of this address. To choose a new password,"
+        f" open this link within two hours:\n\n{invitation_url(token, current_app.config['BASE_URL'])}\n\n"
+        "If it was not you, ignore this message; your password stays as it is.\n\nBenchClub\n")
+    send(msg)
 
 
 def reissue_invitation(user: User, *, actor: User | None) -> str:
@@ -129,7 +190,7 @@ def accept_invitation(token: str, password: str, name: str = "") -> User:
         user.name = name
     user.invite_token_hash = None
     user.invite_expires_at = None
-    user.session_token = secrets.token_hex(16)
+    end_sessions(user)
     record(user, "update", "user", user.id, club_id=user.home_club_id, summary="password set from invitation")
     db.session.flush()
     return user

@@ -1,13 +1,15 @@
 """Login, logout and invitation acceptance."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
 from . import services
-from .forms import LoginForm, SetPasswordForm
+from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__)
 
@@ -17,10 +19,16 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative redirects after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboards.home")
+    """Only same-site relative paths after login: no scheme, no host, no backslash or control character."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return url_for("dashboards.home")
+    if any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
+        return url_for("dashboards.home")
+    # Browsers drop tab/newline and read "/\t/evil" as "//evil"; refuse anything that parses with a host.
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return url_for("dashboards.home")
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,6 +52,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_sessions(current_user)  # a copied cookie stops working too
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -67,3 +77,16 @@ def accept_invite(token: str):
         flash("Your password is set. Please log in.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/invite.html", form=form, user=user)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    """Self-service reset: the link goes only to the account's own mailbox; the answer never says if it exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash("If an active account has this e-mail address, a link to set a new password is on its way.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)

@@ -60,23 +60,21 @@ def _comparator_note(comparators: Sequence[Any]) -> str:
     return "; ".join(f"{c.label}: {c.source}" + (" (illustrative)" if c.illustrative else "") for c in comparators)
 
 
-def position_on_curve(value: float, curve: Sequence[tuple[float, float]]) -> float:
-    """Where a value sits on the released quantile curve (percentile axis), by linear interpolation;
-    values beyond the outermost released quantile are drawn just outside it."""
-    (first_pct, first_val), (last_pct, last_val) = curve[0], curve[-1]
-    if value < first_val:
-        return first_pct - 3
-    if value > last_val:
-        return last_pct + 3
-    for (p0, v0), (p1, v1) in zip(curve, curve[1:], strict=False):
-        if v0 <= value <= v1:
-            return p0 if v1 == v0 else p0 + (p1 - p0) * (value - v0) / (v1 - v0)
-    return 50.0  # pragma: no cover - a released curve is monotone, so one segment holds the value
+BAND_ORDER = ("bottom quarter", "second quarter", "third quarter", "top quarter")
+
+
+def band_position(band: str, higher_is_better: bool) -> float:
+    """The middle of a quartile band on the percentile axis (values ascending): 12.5, 37.5, 62.5 or 87.5.
+
+    A governor's supplier is drawn in its band, never at its exact place on the curve (rule 7)."""
+    better = BAND_ORDER.index(band)
+    return 12.5 + 25 * (better if higher_is_better else 3 - better)
 
 
 def distribution_chart(kpi: Any, stat: ReleasedStat, comparators: Sequence[Any], own_value: float | None,
-                       points: Sequence[tuple[str, float]] = (), chart_id: str = "distribution") -> Chart:
-    """Tail distribution as a quantile curve (P10..P90 as released), comparators beside it, own value marked."""
+                       points: Sequence[tuple[str, float, str | None]] = (), chart_id: str = "distribution") -> Chart:
+    """Tail distribution as a quantile curve (P10..P90 as released), comparators beside it, own value marked;
+    `points` (name, value, quartile band) are a governor's consenting suppliers, drawn in their bands."""
     released = [(pct, stat.stats[k]) for k, pct in QUANTILES if k in stat.stats]
     title = f"{kpi.name}: where the club stands"
     if len(released) < 2:
@@ -93,10 +91,11 @@ def distribution_chart(kpi: Any, stat: ReleasedStat, comparators: Sequence[Any],
     if own_value is not None:
         traces.append({"type": "scatter", "mode": "lines", "name": "My value", "x": [10, 90],
                        "y": [own_value, own_value], "line": {"color": OKABE_ITO["vermillion"], "width": 2, "dash": "dot"}})
-    if points:
-        traces.append({"type": "scatter", "mode": "markers", "name": "My consenting suppliers",
-                       "x": [position_on_curve(value, released) for _, value in points],
-                       "y": [value for _, value in points], "text": [name for name, _ in points],
+    placed = [(name, value, band) for name, value, band in points if band is not None]
+    if placed:
+        traces.append({"type": "scatter", "mode": "markers", "name": "My consenting suppliers (quartile band)",
+                       "x": [band_position(band, kpi.higher_is_better) for _, _, band in placed],
+                       "y": [value for _, value, _ in placed], "text": [f"{name}, {band}" for name, _, band in placed],
                        "hovertemplate": "%{text}: %{y}<extra></extra>",
                        "marker": {"size": 11, "symbol": "diamond", "color": OKABE_ITO["vermillion"],
                                   "line": {"width": 1, "color": "#333"}}})
@@ -107,7 +106,8 @@ def distribution_chart(kpi: Any, stat: ReleasedStat, comparators: Sequence[Any],
             + [fmt(c.quantiles.get(k)) for c in comparators] for k, _ in QUANTILES]
     if own_value is not None:
         rows.append(["My value", fmt(own_value)] + ["" for _ in comparators])
-    rows += [[name, fmt(value)] + ["" for _ in comparators] for name, value in points]
+    rows += [[name, f"{fmt(value)} ({band or 'no band: quartiles withheld'})"] + ["" for _ in comparators]
+             for name, value, band in points]
     return Chart(chart_id, title, {"data": traces, "layout": layout}, columns, rows, note=_comparator_note(comparators))
 
 

@@ -1,12 +1,11 @@
 """`flask benchmarks show ...`: print exactly what one viewer would be shown, as JSON."""
 from __future__ import annotations
 
-import json
-
 import click
 import sqlalchemy as sa
 from flask import Flask
 
+from .. import jsonout
 from ..clubs.services import get_club, get_firm
 from ..errors import DomainError
 from ..extensions import db
@@ -37,6 +36,24 @@ def _viewer(club, as_firm: str | None, as_user: str | None) -> Viewer:
     return Viewer(FACILITATOR, club.id)
 
 
+GROUP_KINDS = ("sector", "size", "tier", "country")
+
+
+def _check_group_kind(group: str) -> None:
+    """A typo in --group is an error, not an empty group."""
+    kind, sep, value = group.partition(":")
+    if group != "all" and (not sep or kind not in GROUP_KINDS or not value):
+        raise DomainError(f"--group '{group}' is not a peer group: use all, " + ", ".join(f"{k}:VALUE" for k in GROUP_KINDS)
+                          + " (e.g. sector:Castings).")
+
+
+def _check_group_exists(snapshot, group: str) -> None:
+    keys = queries.snapshot_group_keys(snapshot)
+    if group not in keys:
+        raise DomainError(f"No firm of the club is in group '{group}' in {snapshot.period.month}. Groups: "
+                          + ", ".join(sorted(keys)) + ".")
+
+
 def show_payload(club_code: str, kpi_code: str, month: str, group: str, as_firm: str | None,
                  as_user: str | None) -> dict:
     """Build the `benchmarks show` JSON object through disclosure (members/governors: closed periods only)."""
@@ -45,9 +62,11 @@ def show_payload(club_code: str, kpi_code: str, month: str, group: str, as_firm:
     viewer = _viewer(club, as_firm, as_user)
     if kpi_code not in {k.code for k in queries.list_kpi_definitions(club)}:
         raise DomainError(f"There is no KPI {kpi_code} in club {club.code}.")
+    _check_group_kind(group)
     snapshot = queries.current_snapshot(club, month)
     if snapshot is None:
         raise DomainError(f"No published benchmarks for {month}: the period is open or was never closed.")
+    _check_group_exists(snapshot, group)
     released = queries.release_for_snapshots([snapshot.id], group, viewer, club, kpi_code)
     stat = released.get((snapshot.id, kpi_code)) or queries.empty_release(kpi_code, group, club)
     comparators = queries.comparators_by_kpi(club).get(kpi_code, [])
@@ -76,4 +95,4 @@ def register_cli(app: Flask) -> None:
             payload = show_payload(club_code, kpi_code, month, group, as_firm, as_user)
         except DomainError as exc:
             raise click.ClickException(str(exc)) from None
-        click.echo(json.dumps(payload, indent=2 if not as_json else None))
+        click.echo(jsonout.dumps(payload, indent=2 if not as_json else None))

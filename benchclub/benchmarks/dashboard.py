@@ -12,7 +12,7 @@ from ..models import Certificate, Club, Firm, KpiDefinition, SnapshotFirm
 from ..permissions import consented_kpis_by_supplier
 from . import queries
 from .charts import sparkline_pair
-from .disclosure import ReleasedShare, ReleasedStat, Viewer
+from .disclosure import ReleasedShare, ReleasedStat, Viewer, quartile_band
 from .queries import ComparatorQuantiles
 
 SPARK_MONTHS = 12
@@ -147,36 +147,31 @@ def build_kpi_detail(viewer: Viewer, club: Club, kpi: KpiDefinition, month: str,
 
 @dataclass
 class SupplierPoint:
-    """A consenting supplier placed on the club distribution (identified: it consented)."""
+    """A consenting supplier placed on the club distribution (identified: it consented), in a quartile band."""
 
     firm: Firm
     value: float
-    percentile_rank: int | None
+    band: str | None  # disclosure.quartile_band: never an exact rank (rule 7)
 
 
 def governor_supplier_points(viewer: Viewer, governor_user, club: Club, month: str, group: str,
                              kpi: KpiDefinition, stat: ReleasedStat) -> list[SupplierPoint]:
-    """The governor's consenting suppliers that share this KPI, with their frozen values and ranks.
+    """The governor's consenting suppliers that share this KPI, with their frozen values and quartile bands.
 
-    Ranks are peer statistics, so they are shown only when the group is released to this governor.
+    A band is read off the quartiles released to this governor (none when they are withheld); exact
+    percentile ranks are never read here, since they count the firms the governor does not know.
     """
     snapshot = queries.current_snapshot(club, month)
     if snapshot is None or not viewer.known_firm_ids:
         return []
-    rows = db.session.execute(sa.select(SnapshotFirm, Firm).join(Firm, Firm.id == SnapshotFirm.firm_id).where(
+    rows = db.session.execute(sa.select(SnapshotFirm.value, Firm).join(Firm, Firm.id == SnapshotFirm.firm_id).where(
         SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi.code,
         SnapshotFirm.group_key == "all", SnapshotFirm.firm_id.in_(viewer.known_firm_ids)).order_by(Firm.name)).all()
-    ranks = {}
-    if stat.released and group != "all":
-        ranks = {r.firm_id: r.percentile_rank for r in db.session.scalars(sa.select(SnapshotFirm).where(
-            SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi.code,
-            SnapshotFirm.group_key == group, SnapshotFirm.firm_id.in_(viewer.known_firm_ids)))}
     shared = consented_kpis_by_supplier(governor_user.firm)
     points = []
-    for row, firm in rows:
+    for value, firm in rows:
         codes = shared.get(firm.id, set())
         if codes is not None and kpi.code not in codes:
             continue  # the supplier shares other KPIs only
-        rank = (row.percentile_rank if group == "all" else ranks.get(firm.id)) if stat.released else None
-        points.append(SupplierPoint(firm, row.value, rank))
+        points.append(SupplierPoint(firm, value, quartile_band(value, stat, kpi.higher_is_better)))
     return points

@@ -29,8 +29,17 @@ The rules are pure functions over plain data, so every feature can reuse them:
     For comparisons of two disjoint firm sets (e.g. workshop attendees vs the others): both medians
     and their difference, released only when each side has ``min_firms`` firms (for a governor:
     firms it does not know), with ``n`` as a band.
-``merge_small_bins(bins)``
-    Rule 4: merge any histogram bin holding 1 or 2 firms with a neighbour (used when publishing).
+``merge_small_bins(bins, min_count)``
+    Rule 4: merge any histogram bin holding 1 to min_count-1 firms with a neighbour (publication merges
+    below ``min_firms``, so no released bin counts 1-4 firms).
+``plan_release(facts, club, known=..., earlier=..., governor=...)``
+    The release audit: every figure of a period (sums behind means, exact n, histogram bins, certificate
+    holders) as one system of linear queries per KPI (and per standard); exact row reduction over the
+    cells that groups and bins make; figures withheld greedily, each with a reason, until no combination
+    determines the total or count of 1 to ``min_firms - 1`` firms. Run at publication for members (and
+    stored on the snapshot rows) and on request for a governor, over the firms it does not know.
+``audit_counts(categories, total, club)``
+    The same audit for a report's category counts (ladder stage mix, reporting completeness).
 
 Rule 6 (closed periods, frozen snapshots) is enforced by ``benchmarks.queries``, which reads only
 current snapshots for members and governors; rule 8 (facilitator views audited) by the views.
@@ -38,7 +47,8 @@ current snapshots for members and governors; rule 8 (facilitator views audited) 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,11 +121,14 @@ class Viewer:
         return cls(MEMBER, club_id, user.firm_id, frozenset(), user.id)
 
 
-def n_label(n: int, club: Any) -> int | str:
-    """Rule 5: n exactly from `exact_n_from` firms, otherwise a band ("5-9", "10-19")."""
+def n_label(n: int, club: Any, *, exact_withheld: bool = False) -> int | str:
+    """Rule 5: n exactly from `exact_n_from` firms, otherwise a band ("5-9", "10-19").
+
+    When the audit withholds a large group's exact n, it is shown as "20 or more".
+    """
     t = Thresholds.from_club(club)
     if n >= t.exact_n_from:
-        return n
+        return f"{t.exact_n_from} or more" if exact_withheld else n
     if n < t.min_firms:
         return f"fewer than {t.min_firms}"
     bounds = sorted({t.min_firms, t.min_firms_tails, t.exact_n_from})
@@ -158,13 +171,18 @@ class RawStat:
     n: int
     values: Mapping[str, float | None]  # p10..p90 and mean
     histogram: Sequence[Mapping[str, Any]] | None = None  # merged bins: {"lo", "hi", "count"}
-    withheld: str | None = None  # decided at publication by plan_group_release
+    withheld: str | None = None  # decided by the release audit (plan_release)
+    n_withheld: str | None = None  # the audit withholds the exact n (it is then shown as a band)
+    histogram_withheld: str | None = None  # the audit (or rule 5) withholds the histogram
 
     @classmethod
     def from_row(cls, row: Any) -> RawStat:
-        """Build from a SnapshotStat row (or anything with the same attributes)."""
-        return cls(row.kpi_code, row.group_key, row.n, {s: getattr(row, s) for s in STAT_NAMES}, row.histogram,
-                   getattr(row, "withheld", None))
+        """Build from a SnapshotStat row or a GroupRelease (anything with the same attributes)."""
+        values = getattr(row, "summary", None) or {s: getattr(row, s) for s in STAT_NAMES}
+        n = row.n if hasattr(row, "n") else len(row.firm_ids)
+        return cls(row.kpi_code, row.group_key, n, {s: values.get(s) for s in STAT_NAMES}, row.histogram,
+                   getattr(row, "withheld", None), getattr(row, "n_withheld", None),
+                   getattr(row, "histogram_withheld", None))
 
 
 @dataclass
@@ -227,18 +245,7 @@ def _quantile_reasons(raw: RawStat, viewer: Viewer, t: Thresholds, group_reason:
     return reasons
 
 
-def _governor_histogram_ok(bins: Sequence[Mapping[str, Any]], known_values: Sequence[float]) -> bool:
-    """Rule 4 seen by a governor: no bin may narrow down to 1 or 2 firms it does not know."""
-    last = len(bins) - 1
-    for i, b in enumerate(bins):
-        known = sum(1 for v in known_values if b["lo"] <= v < b["hi"] or (i == last and v == b["hi"]))
-        if 0 < b["count"] - known < MIN_BIN_COUNT:
-            return False
-    return True
-
-
-def _release_histogram(raw: RawStat, viewer: Viewer, released: bool,
-                       known_values: Sequence[float]) -> tuple[list[dict[str, Any]] | None, str | None]:
+def _release_histogram(raw: RawStat, viewer: Viewer, released: bool) -> tuple[list[dict[str, Any]] | None, str | None]:
     if not raw.histogram:
         return None, "No histogram: no firm reported this KPI in this group."
     bins = [dict(b) for b in raw.histogram]
@@ -246,27 +253,28 @@ def _release_histogram(raw: RawStat, viewer: Viewer, released: bool,
         return bins, None
     if not released:
         return None, "The histogram is withheld with the group's statistics."
+    if raw.histogram_withheld:
+        return None, raw.histogram_withheld
     if any(0 < b["count"] < MIN_BIN_COUNT for b in bins):
         return None, "Suppressed: a band would hold fewer than 3 firms."
-    if viewer.is_governor and not _governor_histogram_ok(bins, known_values):
-        return None, "Suppressed: a band would hold fewer than 3 firms that are not your consenting suppliers."
     return bins, None
 
 
-def release_stat(raw: RawStat, viewer: Viewer, club: Any, *, n_rest: int, own_value: float | None = None,
+def release_stat(raw: RawStat, viewer: Viewer, club: Any, *, n_rest: int = 0, own_value: float | None = None,
                  own_rank: int | None = None, known_group: int = 0, known_rest: int = 0,
                  known_values: Sequence[float] = ()) -> ReleasedStat:
     """Apply rules 1-5 and 7 to one group's aggregates for one viewer.
 
-    `n_rest` is the number of club firms outside the group that reported the KPI; `known_*` count
-    the governor's consenting suppliers among the group's and the rest's reporters, `known_values`
-    are their values (the governor sees them anyway). `own_value`/`own_rank` are the viewing firm's
-    frozen value and percentile rank in this group (members only).
+    The release audit has decided at publication (members) or on request (a governor, over the firms it
+    does not know) which figures are withheld; `raw` carries those decisions. `n_rest` (club reporters
+    outside the group) and `known_*` keep the per-group checks of rules 1, 3 and 7 as a second line.
+    `own_value`/`own_rank` are the viewing firm's frozen value and rank in this group (members only).
     """
+    del known_values  # a governor's figures are computed without its known firms (plan_release)
     t = Thresholds.from_club(club)
     if viewer.identified:
         stats = {k: v for k, v in raw.values.items() if v is not None}
-        hist, note = _release_histogram(raw, viewer, True, ())
+        hist, note = _release_histogram(raw, viewer, True)
         return ReleasedStat(raw.kpi_code, raw.group_key, raw.n, True, stats, {}, hist, note, own_value, own_rank,
                             identified=True, note=raw.withheld or group_block_reason(raw.n, n_rest, t))
     if not viewer.is_governor:
@@ -276,11 +284,11 @@ def release_stat(raw: RawStat, viewer: Viewer, club: Any, *, n_rest: int, own_va
     released = group_reason is None
     suppressed = _quantile_reasons(raw, viewer, t, group_reason, known_group)
     stats = {k: float(v) for k, v in raw.values.items() if k not in suppressed and v is not None}
-    hist, note = _release_histogram(raw, viewer, released, known_values)
+    hist, note = _release_histogram(raw, viewer, released)
     rank = own_rank if (released and viewer.is_member and own_value is not None) else None
     firm_value = own_value if viewer.is_member else None
-    return ReleasedStat(raw.kpi_code, raw.group_key, n_label(raw.n, t), released, stats, suppressed, hist, note,
-                        firm_value, rank)
+    return ReleasedStat(raw.kpi_code, raw.group_key, n_label(raw.n, t, exact_withheld=bool(raw.n_withheld)), released,
+                        stats, suppressed, hist, note, firm_value, rank)
 
 
 @dataclass
@@ -293,18 +301,20 @@ class ReleasedShare:
     reason: str | None = None
 
 
-def release_share(standard: str, n_firms: int, n_holding: int, viewer: Viewer, club: Any, *, n_rest: int,
-                  known_group: int = 0, known_rest: int = 0, withheld: str | None = None) -> ReleasedShare:
-    """The share of a group's firms holding a valid certificate, under rules 1, 3, 5 and 7."""
+def release_share(standard: str, n_firms: int, n_holding: int, viewer: Viewer, club: Any, *, n_rest: int = 0,
+                  known_group: int = 0, known_rest: int = 0, withheld: str | None = None,
+                  n_withheld: str | None = None) -> ReleasedShare:
+    """The share of a group's firms holding a valid certificate, under rules 1, 3, 5 and 7 and the audit."""
     t = Thresholds.from_club(club)
     if viewer.identified:
         return ReleasedShare(standard, n_firms, n_holding / n_firms if n_firms else None)
     if not viewer.is_governor:
         known_group = known_rest = 0
     reason = withheld or group_block_reason(n_firms, n_rest, t, known_group=known_group, known_rest=known_rest)
+    label = n_label(n_firms, t, exact_withheld=bool(n_withheld))
     if reason:
-        return ReleasedShare(standard, n_label(n_firms, t), None, reason)
-    return ReleasedShare(standard, n_label(n_firms, t), n_holding / n_firms)
+        return ReleasedShare(standard, label, None, reason)
+    return ReleasedShare(standard, label, n_holding / n_firms)
 
 
 @dataclass
@@ -368,57 +378,69 @@ def merge_small_bins(bins: Sequence[Mapping[str, Any]], min_count: int = MIN_BIN
     return merged
 
 
-NESTED_REASON = ("Suppressed: this group differs from another published group by fewer than {k} firms, so the "
-                 "two could be subtracted from each other.")
-PARTITION_REASON = ("Suppressed: together with the other {dim} groups it would leave fewer than {k} firms "
-                    "that could be worked out by subtraction.")
+# The release audit (DOMAIN §5 rules 3, 4, 5 and 7; DISCLOSURE-AUDIT.md). Its pure parts live in the
+# sibling modules `plan` (figures of a period) and `audit` (exact linear algebra); other modules ask here.
+from .plan import (  # noqa: E402
+    EarlierRevision,
+    GroupRelease,
+    PeriodFacts,
+    ReleasePlan,
+    ShareRelease,
+    audit_counts,
+    group_phrase,
+    members_by_group,
+    plan_release,
+    released_keys,
+)
+
+__all__ = ["EarlierRevision", "audit_counts", "governor_release", "offered_groups", "GroupRelease", "PeriodFacts", "ReleasePlan", "ShareRelease", "group_phrase",
+           "members_by_group", "plan_release", "released_keys"]
 
 
-def _dimension(group_key: str) -> str | None:
-    return group_key.split(":", 1)[0] if ":" in group_key else None
+_GOVERNOR_PLANS: OrderedDict[tuple, ReleasePlan] = OrderedDict()
+_GOVERNOR_PLANS_KEPT = 256
 
 
-def _nested_violation(members: Mapping[str, frozenset[int]], released: list[str], k: int) -> str | None:
-    """The smaller of two released groups where one is the other plus 1..k-1 firms."""
-    by_size = sorted(released, key=lambda g: (len(members[g]), g))
-    for g in by_size:
-        for h in by_size:
-            extra = len(members[h]) - len(members[g])
-            if h != g and 0 < extra < k and members[g] <= members[h]:
-                return g
-    return None
+def governor_release(cache_key: Hashable, facts: PeriodFacts, earlier: Sequence[EarlierRevision], viewer: Viewer,
+                     club: Any) -> ReleasePlan:
+    """Rule 7 on request: the period's figures over the firms this governor does NOT know, audited for it.
 
-
-def _partition_violation(members: Mapping[str, frozenset[int]], released: list[str], everyone: frozenset[int],
-                         k: int) -> str | None:
-    """In one dimension (sector, size, tier, country) the firms outside its released groups are 1..k-1:
-    the smallest released group of that dimension must go too."""
-    dims = sorted({d for g in members if (d := _dimension(g))})
-    for dim in dims:
-        shown = [g for g in released if _dimension(g) == dim]
-        covered = len(frozenset().union(*(members[g] for g in shown)))
-        if shown and 0 < len(everyone) - covered < k:
-            return min(shown, key=lambda g: (len(members[g]), g))
-    return None
-
-
-def plan_group_release(members: Mapping[str, frozenset[int]], club: Any) -> dict[str, str | None]:
-    """At publication: for each group (its reporting firm ids), the reason members and governors may
-    not see it, or None. Generalises rules 1 and 3 so that no two published groups, and no dimension's
-    groups against the club, can be subtracted to isolate 1 to 4 firms.
+    Its consenting suppliers *now* (`viewer.known_firm_ids`) are left out of every statistic and the audit
+    runs on the rest, so known firms are subtractable in every combination; consent changes apply at
+    once. Earlier revisions' released figures (restricted to the same unknown firms) count as released.
+    Plans are cached by (cache_key, known firms, thresholds); the cache key names a snapshot revision.
     """
     t = Thresholds.from_club(club)
-    everyone = members.get("all") or frozenset().union(*members.values())
-    reasons: dict[str, str | None] = {}
-    for g, ids in members.items():
-        reasons[g] = group_block_reason(len(ids), 0 if g == "all" else len(everyone) - len(ids), t)
-    while True:
-        released = [g for g, r in reasons.items() if r is None]
-        victim = _nested_violation(members, released, t.min_firms)
-        reason = NESTED_REASON.format(k=t.min_firms)
-        if victim is None:
-            victim = _partition_violation(members, released, everyone, t.min_firms)
-            reason = PARTITION_REASON.format(k=t.min_firms, dim=_dimension(victim or "") or "")
-        if victim is None:
-            return reasons
-        reasons[victim] = reason
+    key = (cache_key, viewer.known_firm_ids, t)
+    plan = _GOVERNOR_PLANS.get(key)
+    if plan is None:
+        plan = plan_release(facts, t, known=viewer.known_firm_ids, earlier=earlier, governor=True)
+        _GOVERNOR_PLANS[key] = plan
+        while len(_GOVERNOR_PLANS) > _GOVERNOR_PLANS_KEPT:
+            _GOVERNOR_PLANS.popitem(last=False)
+    else:
+        _GOVERNOR_PLANS.move_to_end(key)
+    return plan
+
+
+def offered_groups(withheld_by_group: Iterable[tuple[str, str | None]], viewer: Viewer) -> list[str]:
+    """The group picker: groups with at least one released KPI for this viewer (all groups for the facilitator)."""
+    offered = {g for g, reason in withheld_by_group if viewer.identified or reason is None}
+    return sorted(offered, key=lambda g: (g != "all", g))
+
+
+def quartile_band(value: float, released: ReleasedStat, higher_is_better: bool) -> str | None:
+    """A governor's consenting supplier placed against a released distribution in quartile bands (rule 7).
+
+    Only the released P25, P50 and P75 decide the band, so it tells the governor nothing it could not
+    read off the page; an exact "better than X%" would count the unknown firms below the supplier.
+    A value on a boundary counts towards the better side (at the best-in-class threshold is top
+    quarter). None when the group or any of the three quartiles is withheld from this viewer.
+    """
+    bands = ("bottom quarter", "second quarter", "third quarter", "top quarter")
+    cuts = [released.get(k) for k in ("p25", "p50", "p75")]
+    if not released.released or any(c is None for c in cuts):
+        return None
+    if higher_is_better:
+        return bands[sum(1 for c in cuts if value >= c)]  # type: ignore[operator]
+    return bands[sum(1 for c in cuts if value <= c)]  # type: ignore[operator]

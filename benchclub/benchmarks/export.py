@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from ..csvsafe import neutralise_row
 from .disclosure import ReleasedStat
 from .queries import ComparatorQuantiles
 
@@ -42,13 +43,13 @@ def dashboard_csv(board: Any) -> str:
     for row in board.rows:
         stat, comp = row.stat, row.comparator
         reasons = "; ".join(sorted({r for r in stat.suppressed.values()}))
-        writer.writerow([board.month, board.group, row.kpi.code, row.kpi.unit, row.kpi.direction.value, stat.n]
+        writer.writerow(neutralise_row([board.month, board.group, row.kpi.code, row.kpi.unit, row.kpi.direction.value, stat.n]
                         + [stat.stats.get(k, "") for k in STAT_ORDER]
                         + [reasons, "" if stat.firm_value is None else stat.firm_value,
                            "" if stat.percentile_rank is None else stat.percentile_rank,
                            comp.name if comp else "", comp.year if comp else "", comp.source if comp else "",
                            "" if row.intl_median is None else row.intl_median,
-                           "" if row.intl_best is None else row.intl_best])
+                           "" if row.intl_best is None else row.intl_best]))
     return out.getvalue()
 
 

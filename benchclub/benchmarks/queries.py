@@ -23,7 +23,19 @@ from ..models import (
     SnapshotFirm,
     SnapshotStat,
 )
-from .disclosure import RawStat, ReleasedShare, ReleasedStat, Thresholds, Viewer, release_share, release_stat
+from .disclosure import (
+    RawStat,
+    ReleasedShare,
+    ReleasedStat,
+    ReleasePlan,
+    Thresholds,
+    Viewer,
+    governor_release,
+    offered_groups,
+    release_share,
+    release_stat,
+)
+from .snapshots import earlier_revisions, snapshot_facts
 
 QUANTILE_KEYS = ("p10", "p25", "p50", "p75", "p90")
 
@@ -86,16 +98,51 @@ def group_label(key: str) -> str:
     return f"Tier {value}" if dim == "tier" else f"{dim.capitalize()}: {value}"
 
 
+def snapshot_group_keys(snapshot: Snapshot) -> set[str]:
+    """Every peer group a published snapshot has statistics for."""
+    return set(db.session.scalars(sa.select(SnapshotStat.group_key).where(SnapshotStat.snapshot_id == snapshot.id)
+                                  .distinct()))
+
+
 def group_choices(snapshot: Snapshot | None, viewer: Viewer, club: Club) -> list[tuple[str, str]]:
-    """Peer groups offered in the picker: for members and governors only groups with enough firms."""
+    """Peer groups offered in the picker: those the release audit lets this viewer see for some KPI."""
     if snapshot is None:
         return [("all", group_label("all"))]
-    rows = db.session.execute(
-        sa.select(SnapshotStat.group_key, sa.func.max(SnapshotStat.n)).where(SnapshotStat.snapshot_id == snapshot.id)
-        .group_by(SnapshotStat.group_key)).all()
-    floor = 0 if viewer.identified else Thresholds.from_club(club).min_firms
-    keys = sorted((k for k, n in rows if n >= floor), key=lambda k: (k != "all", k))
+    plan = governor_plan(snapshot, viewer, club) if viewer.is_governor else None
+    if plan is not None:
+        pairs = [(g, rel.withheld) for (_, g), rel in plan.stats.items()]
+    else:
+        pairs = list(db.session.execute(sa.select(SnapshotStat.group_key, SnapshotStat.withheld).where(
+            SnapshotStat.snapshot_id == snapshot.id)).all())
+    keys = offered_groups(pairs, viewer)
     return [(k, group_label(k)) for k in keys] or [("all", group_label("all"))]
+
+
+def governor_plan(snapshot: Snapshot, viewer: Viewer, club: Club) -> ReleasePlan | None:
+    """A governor's audited view of a snapshot, over the firms it does not know (None before the audit existed)."""
+    loaded = snapshot_facts(snapshot)
+    if loaded is None:
+        return None
+    return governor_release((snapshot.id, snapshot.revision, snapshot.published_at), loaded[0],
+                            earlier_revisions(snapshot.period_id, before=snapshot.revision), viewer, club)
+
+
+def _governor_releases(snapshot_ids: list[int], group_key: str, viewer: Viewer, club: Club,
+                       kpi_code: str | None) -> dict[tuple[int, str], ReleasedStat] | None:
+    """Rule 7 on request: statistics computed without the governor's known firms and audited for it."""
+    snapshots = list(db.session.scalars(sa.select(Snapshot).where(Snapshot.id.in_(snapshot_ids))))
+    plans = {s.id: governor_plan(s, viewer, club) for s in snapshots}
+    if any(p is None for p in plans.values()):
+        return None
+    out = {}
+    for sid, plan in plans.items():
+        for (code, g), rel in plan.stats.items():
+            if g != group_key or (kpi_code and code != kpi_code):
+                continue
+            everyone = plan.stats.get((code, "all"))
+            n_rest = (len(everyone.firm_ids) if everyone else 0) - len(rel.firm_ids)
+            out[(sid, code)] = release_stat(RawStat.from_row(rel), viewer, club, n_rest=n_rest)
+    return out
 
 
 def _firm_rows(snapshot_ids: list[int], firm_ids: set[int], groups: tuple[str, ...],
@@ -114,6 +161,10 @@ def release_for_snapshots(snapshot_ids: list[int], group_key: str, viewer: Viewe
     """Released statistics per (snapshot id, KPI code) for one group: a few queries, no recomputation."""
     if not snapshot_ids:
         return {}
+    if viewer.is_governor:
+        released = _governor_releases(snapshot_ids, group_key, viewer, club, kpi_code)
+        if released is not None:
+            return released
     groups = (group_key, "all")
     query = sa.select(SnapshotStat).where(SnapshotStat.snapshot_id.in_(snapshot_ids),
                                           SnapshotStat.group_key.in_(groups))
@@ -174,6 +225,10 @@ def released_shares(snapshot: Snapshot | None, group_key: str, viewer: Viewer, c
     """Certificate shares of one group as this viewer may see them."""
     if snapshot is None:
         return []
+    plan = governor_plan(snapshot, viewer, club) if viewer.is_governor else None
+    if plan is not None:
+        return [release_share(r.standard, r.n_firms, r.n_holding, viewer, club, withheld=r.withheld,
+                              n_withheld=r.n_withheld) for (g, _), r in sorted(plan.shares.items()) if g == group_key]
     rows = list(db.session.scalars(sa.select(SnapshotCertShare).where(
         SnapshotCertShare.snapshot_id == snapshot.id, SnapshotCertShare.group_key.in_((group_key, "all")))))
     totals = {r.standard: r.n_firms for r in rows if r.group_key == "all"}
@@ -181,7 +236,8 @@ def released_shares(snapshot: Snapshot | None, group_key: str, viewer: Viewer, c
     known_group = _known_in_group(snapshot.id, group_key, known_ids)
     known_all = _known_in_group(snapshot.id, "all", known_ids)
     return [release_share(r.standard, r.n_firms, r.n_holding, viewer, club, n_rest=totals.get(r.standard, 0) - r.n_firms,
-                          known_group=known_group, known_rest=known_all - known_group, withheld=r.withheld)
+                          known_group=known_group, known_rest=known_all - known_group, withheld=r.withheld,
+                          n_withheld=r.n_withheld)
             for r in rows if r.group_key == group_key]
 
 

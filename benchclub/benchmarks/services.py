@@ -67,7 +67,15 @@ def check_quantiles(kpi: KpiDefinition, quantiles: dict[str, float | None]) -> N
             raise ValueError(f"{k2.upper()} ({v2:g}) is below {k1.upper()} ({v1:g}); quantiles must not decrease")
 
 
+#: No survey has sampled more firms than this; a larger number is a typing mistake (and overflows the column).
+MAX_SAMPLE_SIZE = 10_000_000
+
+
 def _parse_row(row: dict[str, str], kpis: dict[str, KpiDefinition]) -> dict[str, Any]:
+    if None in row:
+        raise ValueError(f"this row has more fields than the {len(CSV_COLUMNS)} columns of the header")
+    if any(value is None for value in row.values()):
+        raise ValueError(f"this row has fewer fields than the {len(CSV_COLUMNS)} columns of the header")
     name, region, source = (row.get(k, "").strip() for k in ("comparator", "region", "source"))
     if not name or not region or not source:
         raise ValueError("comparator, region and source are required")
@@ -75,8 +83,9 @@ def _parse_row(row: dict[str, str], kpis: dict[str, KpiDefinition]) -> dict[str,
     if not year_text.isdigit() or not 1950 <= int(year_text) <= 2100:
         raise ValueError(f"year '{year_text}' must be a year such as 2024")
     size_text = row.get("sample_size", "").strip()
-    if size_text and (not size_text.isdigit() or int(size_text) < 1):
-        raise ValueError(f"sample_size '{size_text}' must be a whole number of firms, or empty")
+    if size_text and (not size_text.isdigit() or not 1 <= int(size_text) <= MAX_SAMPLE_SIZE):
+        raise ValueError(f"sample_size '{size_text[:20]}' must be a whole number of firms from 1 to "
+                         f"{MAX_SAMPLE_SIZE:,}, or empty")
     code = row.get("kpi", "").strip()
     if code not in kpis:
         raise ValueError(f"unknown KPI code '{code}'")
@@ -84,6 +93,16 @@ def _parse_row(row: dict[str, str], kpis: dict[str, KpiDefinition]) -> dict[str,
     check_quantiles(kpis[code], quantiles)
     return {"name": name[:120], "region": region[:80], "year": int(year_text), "source": source[:300],
             "sample_size": int(size_text) if size_text else None, "kpi": code, "quantiles": quantiles}
+
+
+def decode_csv_upload(data: bytes) -> str:
+    """The upload as text; a file that is not UTF-8 is refused rather than silently altered."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ComparatorImportError([f"line {line}: the file is not UTF-8 text; save it as 'CSV UTF-8' and "
+                                     "upload it again"]) from None
 
 
 def parse_comparator_csv(text: str, club: Club) -> list[dict[str, Any]]:

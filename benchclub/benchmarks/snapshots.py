@@ -8,8 +8,9 @@ nothing published until the period is reopened and closed again (a new revision)
 Public API:
     group_keys_for(sector, country, employees, tier) -> list[str]
     load_period_inputs(period) -> PeriodInputs          (self-reported values, groups, certificates)
-    compute_kpi_groups(values, groups_of, kpi) -> list[GroupResult]   (pure; also the live preview)
-    publish_snapshot(period, actor=None, reason="") -> Snapshot
+    compute_kpi_groups(values, groups_of, kpi, club) -> list[GroupRelease]   (pure; also the live preview)
+    publish_snapshot(period, actor=None, reason="") -> Snapshot   (runs the release audit, disclosure.plan_release)
+    snapshot_facts(snapshot) / earlier_revisions(period_id)       (what a governor view or republication audits)
 """
 from __future__ import annotations
 
@@ -39,8 +40,15 @@ from ..models import (
     User,
     size_band_for,
 )
-from . import stats
-from .disclosure import merge_small_bins, plan_group_release
+from .disclosure import (
+    EarlierRevision,
+    GroupRelease,
+    PeriodFacts,
+    ReleasePlan,
+    Thresholds,
+    plan_release,
+    released_keys,
+)
 
 CERT_GROUP_KPI = "__certificates__"
 
@@ -70,16 +78,7 @@ class PeriodInputs:
     certificates: dict[str, set[int]] = field(default_factory=dict)  # standard -> firm ids holding it
 
 
-@dataclass
-class GroupResult:
-    """Aggregates of one KPI over one group, plus each member firm's value and rank."""
-
-    group_key: str
-    firm_ids: list[int]
-    summary: dict[str, float]
-    histogram: list[dict]
-    ranks: dict[int, int | None]
-    withheld: str | None = None
+GroupResult = GroupRelease  # aggregates of one KPI over one group, with the audit's decisions
 
 
 def _supplier_groups(club: Club) -> tuple[dict[int, list[str]], set[int]]:
@@ -124,40 +123,66 @@ def load_period_inputs(period: Period) -> PeriodInputs:
     return inputs
 
 
-def _members(values: Mapping[int, float], groups_of: Mapping[int, Sequence[str]]) -> dict[str, list[int]]:
-    members: dict[str, list[int]] = defaultdict(list)
-    for firm_id in values:
-        for key in groups_of.get(firm_id, ("all",)):
-            members[key].append(firm_id)
-    return members
+def period_facts(inputs: PeriodInputs, standards: Sequence[str] = ()) -> PeriodFacts:
+    """The pure inputs of the release audit for a period."""
+    return PeriodFacts(
+        {f: tuple(g) for f, g in inputs.groups_of.items()}, frozenset(inputs.active_ids),
+        {k.code: dict(inputs.values.get(k.code, {})) for k in inputs.kpis if inputs.values.get(k.code)},
+        {k.code: tuple(k.bin_edges or [k.hard_min, k.hard_max]) for k in inputs.kpis},
+        {k.code: k.higher_is_better for k in inputs.kpis},
+        {s: frozenset(inputs.certificates.get(s, set()) & inputs.active_ids) for s in standards}, tuple(standards))
 
 
 def compute_kpi_groups(values: Mapping[int, float], groups_of: Mapping[int, Sequence[str]], kpi: KpiDefinition,
-                       club: Club) -> list[GroupResult]:
-    """Aggregates of one KPI for every group with at least one reporter (pure, no writes)."""
-    members = _members(values, groups_of)
-    plan = plan_group_release({g: frozenset(ids) for g, ids in members.items()}, club)
-    higher = kpi.higher_is_better
-    edges = kpi.bin_edges or [kpi.hard_min, kpi.hard_max]
-    results = []
-    for key, firm_ids in sorted(members.items()):
-        group_values = [values[f] for f in firm_ids]
-        hist = merge_small_bins(stats.bin_counts(group_values, edges))
-        ranks = dict(zip(firm_ids, stats.percentile_ranks(group_values, higher), strict=True))
-        results.append(GroupResult(key, firm_ids, stats.summary(group_values), hist, ranks, plan.get(key)))
-    return results
+                       club: Club) -> list[GroupRelease]:
+    """Aggregates of one KPI for every group with at least one reporter, audited (pure; the live preview)."""
+    facts = PeriodFacts(groups_of, frozenset(), {kpi.code: dict(values)} if values else {},
+                        {kpi.code: tuple(kpi.bin_edges or [kpi.hard_min, kpi.hard_max])},
+                        {kpi.code: kpi.higher_is_better})
+    plan = plan_release(facts, club)
+    return [rel for (_, _), rel in sorted(plan.stats.items())]
 
 
-def _cert_rows(snapshot_id: int, inputs: PeriodInputs, standards: Sequence[str]) -> list[dict]:
-    members = _members({f: 0.0 for f in inputs.active_ids}, inputs.groups_of)
-    plan = plan_group_release({g: frozenset(ids) for g, ids in members.items()}, inputs.club)
-    rows = []
-    for key, firm_ids in sorted(members.items()):
-        for standard in standards:
-            holders = inputs.certificates.get(standard, set())
-            rows.append(dict(snapshot_id=snapshot_id, group_key=key, standard=standard, n_firms=len(firm_ids),
-                             n_holding=sum(1 for f in firm_ids if f in holders), withheld=plan.get(key)))
-    return rows
+def frozen_facts(facts: PeriodFacts, released: frozenset[str]) -> dict:
+    """The JSON kept on a snapshot: what a governor's view or a later republication must audit against."""
+    return {"groups": {str(f): list(g) for f, g in facts.groups_of.items()}, "active": sorted(facts.active),
+            "edges": {k: list(e) for k, e in facts.edges.items()}, "higher": dict(facts.higher),
+            "standards": list(facts.standards),
+            "certs": {s: sorted(h) for s, h in facts.certificates.items()}, "released": sorted(released)}
+
+
+def snapshot_facts(snapshot: Snapshot) -> tuple[PeriodFacts, frozenset[str]] | None:
+    """A published revision's frozen facts and released figure keys (None for revisions before the audit)."""
+    frozen = snapshot.frozen
+    if not frozen:
+        return None
+    values: dict[str, dict[int, float]] = defaultdict(dict)
+    for code, firm_id, value in db.session.execute(
+            sa.select(SnapshotFirm.kpi_code, SnapshotFirm.firm_id, SnapshotFirm.value).where(
+                SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.group_key == "all")):
+        values[code][firm_id] = value
+    facts = PeriodFacts({int(f): tuple(g) for f, g in frozen["groups"].items()}, frozenset(frozen["active"]),
+                        dict(values), {k: tuple(e) for k, e in frozen["edges"].items()}, dict(frozen["higher"]),
+                        {s: frozenset(h) for s, h in frozen["certs"].items()}, tuple(frozen["standards"]))
+    return facts, frozenset(frozen["released"])
+
+
+def earlier_revisions(period_id: int, before: int | None = None) -> list[EarlierRevision]:
+    """Every published revision of the period (before revision `before`): released figures count for ever."""
+    query = sa.select(Snapshot).where(Snapshot.period_id == period_id).order_by(Snapshot.revision)
+    if before is not None:
+        query = query.where(Snapshot.revision < before)
+    out = []
+    for snap in db.session.scalars(query):
+        loaded = snapshot_facts(snap)
+        if loaded is not None:
+            out.append(EarlierRevision(snap.revision, *loaded))
+    return out
+
+
+def _cert_rows(snapshot_id: int, plan: ReleasePlan) -> list[dict]:
+    return [dict(snapshot_id=snapshot_id, group_key=g, standard=s, n_firms=r.n_firms, n_holding=r.n_holding,
+                 withheld=r.withheld, n_withheld=r.n_withheld) for (g, s), r in sorted(plan.shares.items())]
 
 
 def _new_snapshot(period: Period) -> Snapshot:
@@ -171,22 +196,24 @@ def _new_snapshot(period: Period) -> Snapshot:
 
 
 def publish_snapshot(period: Period, *, actor: User | None = None, reason: str = "") -> Snapshot:
-    """Freeze and store the period's benchmarks as a new current revision; bulk inserts only."""
+    """Freeze, audit and store the period's benchmarks as a new current revision; bulk inserts only."""
     from ..models import DEFAULT_STANDARDS
 
     inputs = load_period_inputs(period)
-    snapshot = _new_snapshot(period)
-    stat_rows, firm_rows = [], []
-    for kpi in inputs.kpis:
-        for result in compute_kpi_groups(inputs.values.get(kpi.code, {}), inputs.groups_of, kpi, inputs.club):
-            stat_rows.append(dict(snapshot_id=snapshot.id, kpi_code=kpi.code, group_key=result.group_key,
-                                  n=len(result.firm_ids), histogram=result.histogram, withheld=result.withheld,
-                                  **{k: result.summary[k] for k in ("p10", "p25", "p50", "p75", "p90", "mean")}))
-            firm_rows.extend(dict(snapshot_id=snapshot.id, kpi_code=kpi.code, group_key=result.group_key,
-                                  firm_id=f, value=inputs.values[kpi.code][f], percentile_rank=result.ranks[f])
-                             for f in result.firm_ids)
     standards = sorted(set(DEFAULT_STANDARDS) | set(inputs.certificates))
-    cert_rows = _cert_rows(snapshot.id, inputs, standards)
+    facts = period_facts(inputs, standards)
+    plan = plan_release(facts, inputs.club, earlier=earlier_revisions(period.id))
+    snapshot = _new_snapshot(period)
+    snapshot.frozen = frozen_facts(facts, released_keys(plan, Thresholds.from_club(inputs.club)))
+    stat_rows, firm_rows = [], []
+    for (code, group), result in sorted(plan.stats.items()):
+        stat_rows.append(dict(snapshot_id=snapshot.id, kpi_code=code, group_key=group, n=len(result.firm_ids),
+                              histogram=result.histogram, withheld=result.withheld, n_withheld=result.n_withheld,
+                              histogram_withheld=result.histogram_withheld,
+                              **{k: result.summary[k] for k in ("p10", "p25", "p50", "p75", "p90", "mean")}))
+        firm_rows.extend(dict(snapshot_id=snapshot.id, kpi_code=code, group_key=group, firm_id=f,
+                              value=facts.values[code][f], percentile_rank=result.ranks[f]) for f in result.firm_ids)
+    cert_rows = _cert_rows(snapshot.id, plan)
     for model, rows in ((SnapshotStat, stat_rows), (SnapshotFirm, firm_rows), (SnapshotCertShare, cert_rows)):
         if rows:
             db.session.execute(model.__table__.insert(), rows)  # Core executemany: no ORM overhead
@@ -194,7 +221,7 @@ def publish_snapshot(period: Period, *, actor: User | None = None, reason: str =
     record(actor, action, "snapshot", snapshot.id, club_id=period.club_id, reason=reason,
            summary=f"benchmarks for {period.month} published (revision {snapshot.revision})",
            detail={"period": period.month, "revision": snapshot.revision, "stats": len(stat_rows),
-                   "firm_rows": len(firm_rows)})
+                   "firm_rows": len(firm_rows), "withheld": len(plan.withheld)})
     db.session.flush()
     return snapshot
 

@@ -1,11 +1,10 @@
 """Member and governor benchmark pages and downloads. Everything shown comes through disclosure."""
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
+from .. import jsonout, pagecache
 from ..models import Club, KpiDefinition
 from ..permissions import (
     Role,
@@ -36,6 +35,10 @@ def member_dashboard():
     """My KPIs against my peers and the international comparators, for a closed month and group."""
     if not can_view_member_benchmarks(current_user):
         abort(403)
+    return pagecache.cached_page(_render_member_dashboard)
+
+
+def _render_member_dashboard() -> str:
     club = current_user.firm.club
     viewer = Viewer.for_user(current_user, club)
     board = build_dashboard(viewer, club, request.args.get("period"), request.args.get("group"))
@@ -48,6 +51,10 @@ def member_kpi(code: str):
     """One KPI: tail distribution, tail over time and certificate shares, with my own position."""
     if not can_view_member_benchmarks(current_user):
         abort(403)
+    return pagecache.cached_page(lambda: _render_member_kpi(code))
+
+
+def _render_member_kpi(code: str) -> str:
     club = current_user.firm.club
     kpi = _find_kpi(club, code)
     month = pick_month(queries.published_months(club), request.args.get("period"))
@@ -78,7 +85,7 @@ def download(fmt: str):
     if fmt == "csv":
         return Response(dashboard_csv(board), mimetype="text/csv", headers=headers)
     payload = dashboard_json(board, queries.comparators_by_kpi(club), firm_view=viewer.is_member)
-    return Response(json.dumps(payload, indent=2), mimetype="application/json", headers=headers)
+    return Response(jsonout.dumps(payload, indent=2), mimetype="application/json", headers=headers)
 
 
 @bp.get("/governor")
@@ -98,7 +105,7 @@ def governor_view():
                                           selected.stat)
         comps = queries.comparators_by_kpi(club).get(selected.kpi.code, [])
         figure = charts.distribution_chart(selected.kpi, selected.stat, comps, None,
-                                           [(p.firm.name, p.value) for p in points], chart_id="suppliers")
+                                           [(p.firm.name, p.value, p.band) for p in points], chart_id="suppliers")
     return render_template("benchmarks/governor.html", board=board, kpis=kpis, selected=selected, points=points,
                            figure=figure)
 

@@ -46,9 +46,10 @@ def club_view():
     groups = queries.group_choices(queries.current_snapshot(club, month) if month else None, viewer, club)
     tails = clubview.tail_shortening(club, viewer, month) if month and not preview else []
     clubview.audit_identified_view(current_user, club, "club view", month, group)
-    db.session.commit()
-    return render_template("benchmarks/club.html", club=club, months=months, month=month, group=group, groups=groups,
+    page = render_template("benchmarks/club.html", club=club, months=months, month=month, group=group, groups=groups,
                            rows=rows, preview=preview, tails=tails)
+    db.session.commit()  # after rendering: a commit expires every loaded row (one reload per firm shown)
+    return page
 
 
 @bp.get("/club/kpi/<code>")
@@ -94,8 +95,8 @@ def import_comparators():
     form = ComparatorImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        text = form.file.data.read().decode("utf-8", errors="replace")
         try:
+            text = services.decode_csv_upload(form.file.data.read())
             imported = services.import_comparators(club, text, actor=current_user,
                                                    illustrative=bool(form.illustrative.data))
         except services.ComparatorImportError as exc:

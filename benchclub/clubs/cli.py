@@ -1,7 +1,6 @@
 """`flask clubs|firms|links|periods ...`: thin commands over the club services."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -10,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .. import jsonout
 from ..errors import DomainError
 from ..extensions import db
 from ..kpis import periods as period_service
@@ -55,10 +55,11 @@ def create_club_command(code: str, name: str) -> None:
 
 @firms_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def import_firms_command(path: str) -> None:
-    """Import firms from a CSV file: club,code,name,kind,country,sector,employees."""
+@click.option("--update", is_flag=True, help="Also change firms whose code exists (otherwise such a file is refused).")
+def import_firms_command(path: str, update: bool) -> None:
+    """Import firms from a CSV file: club,code,name,kind,country,sector,employees. All rows or none."""
     data = read_file(path)
-    firms = run_in_transaction(lambda: imports.import_firms(data))
+    firms = run_in_transaction(lambda: imports.import_firms(data, update=update))
     click.echo(f"Imported {len(firms)} firm(s).")
 
 
@@ -73,7 +74,7 @@ def list_firms_command(club_code: str | None, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from None
     firms = queries.list_all_firms(club)
     if as_json:
-        click.echo(json.dumps([queries.firm_as_dict(f) for f in firms], indent=2))
+        click.echo(jsonout.dumps([queries.firm_as_dict(f) for f in firms], indent=2))
         return
     for firm in firms:
         click.echo(f"{firm.club.code:<8} {firm.code:<16} {firm.kind.value:<9} {firm.country} {firm.name}")

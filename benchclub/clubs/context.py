@@ -30,4 +30,5 @@ def current_club() -> Club | None:
 
 def club_picker(title: str):
     """The admin's club chooser for a facilitator page."""
-    return render_template("clubs/pick_club.html", clubs=list_clubs(), title=title, endpoint=request.endpoint)
+    return render_template("clubs/pick_club.html", clubs=list_clubs(), title=title, endpoint=request.endpoint,
+                           view_args=request.view_args or {})

@@ -33,7 +33,7 @@ class FirmForm(FlaskForm):
     country = StringField("Country", validators=[DataRequired(), Length(min=2, max=2, message="Use the two-letter ISO code, e.g. ZA.")],
                           description="Two-letter ISO code, e.g. ZA.")
     sector = StringField("Sector", validators=[DataRequired(), Length(max=80)])
-    employees = IntegerField("Employees", validators=[Optional(), NumberRange(min=0)],
+    employees = IntegerField("Employees", validators=[Optional(), NumberRange(min=0, max=10_000_000)],
                              description="Sets the size band used for peer groups.")
     active = BooleanField("Active", default=True)
 

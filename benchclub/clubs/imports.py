@@ -37,7 +37,7 @@ def _parse_int(text: str, column: str, *, optional: bool = False) -> int | None:
         raise DomainError(f"'{text}' is not a whole number.", field=column) from None
 
 
-def _firm_row(row: Row, actor: User | None) -> Firm:
+def _firm_row(row: Row, actor: User | None, update: bool = False) -> Firm:
     club: Club = _lookup(get_club, row["club"], "club")
     employees = _parse_int(row["employees"], "employees", optional=True)
     kind = row["kind"].lower()
@@ -45,6 +45,9 @@ def _firm_row(row: Row, actor: User | None) -> Firm:
     if existing is None:
         return create_firm(club, row["code"], row["name"], kind, row["country"], row["sector"], employees,
                            actor=actor)
+    if not update:
+        raise DomainError(f"Firm {existing.code} already exists; nothing was changed. Pass --update to change "
+                          "existing firms.", field="code")
     if existing.club_id != club.id:
         raise DomainError(f"Firm {existing.code} already belongs to club {existing.club.code}.", field="code")
     if existing.kind.value != kind:
@@ -53,10 +56,10 @@ def _firm_row(row: Row, actor: User | None) -> Firm:
                        employees=employees, active=existing.active, actor=actor)
 
 
-def import_firms(data: bytes, *, actor: User | None = None) -> list[Firm]:
-    """Create the firms of a CSV file, or update those that exist (same club and kind)."""
+def import_firms(data: bytes, *, actor: User | None = None, update: bool = False) -> list[Firm]:
+    """Create the firms of a CSV file; firms that exist are changed only with `update` (else the file is refused)."""
     rows = read_rows(data, FIRM_COLUMNS)
-    return run_rows(rows, lambda row: _firm_row(row, actor), key=lambda row: row["code"], key_column="code")
+    return run_rows(rows, lambda row: _firm_row(row, actor, update), key=lambda row: row["code"], key_column="code")
 
 
 def _link_row(row: Row, actor: User | None) -> SupplyLink:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..audit import record
-from ..auth.services import create_user, reissue_invitation
+from ..auth.services import create_user, reissue_invitation, send_reset_link
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Club, Firm, Role, User
@@ -40,9 +40,17 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
     return user
 
 
-def reinvite_user(user: User, *, actor: User | None) -> str:
-    """A fresh invitation link for a user who has not set a password or has lost it."""
+def reinvite_user(user: User, *, actor: User | None) -> str | None:
+    """A fresh invitation link for a user without a password; one with a password gets a reset link by e-mail.
+
+    The facilitator never sees a link that would set the password of an account already in use:
+    it would let them act as that member (for example grant a consent in the supplier's name).
+    Returns the invitation token to show, or None when the link was mailed to the holder.
+    """
     if not user.active:
         raise DomainError(f"{user.email} is deactivated; reactivate the account before inviting again.",
                           field="user")
+    if user.password_hash:
+        send_reset_link(user, actor=actor)
+        return None
     return reissue_invitation(user, actor=actor)

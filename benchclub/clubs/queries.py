@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -72,14 +73,45 @@ class AuditPage:
     entities: list[str]
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit page's filters: who (e-mail contains), what action, which record, from and to a day."""
+
+    actor: str = ""
+    action: str = ""
+    entity: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    def apply(self, query: sa.Select) -> sa.Select:
+        """The query narrowed to the entries these filters keep."""
+        if self.entity:
+            query = query.where(AuditEntry.entity == self.entity)
+        if self.action:
+            query = query.where(AuditEntry.action == self.action)
+        if self.actor:
+            pattern = "%" + self.actor.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+            query = query.where(AuditEntry.actor_id.in_(
+                sa.select(User.id).where(sa.func.lower(User.email).like(pattern))))
+        if self.since:
+            query = query.where(AuditEntry.at >= datetime.combine(self.since, time.min, tzinfo=UTC))
+        if self.until:
+            query = query.where(AuditEntry.at < datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=UTC))
+        return query
+
+    def as_dict(self) -> dict[str, str]:
+        """The filters set, for links and the audit entry of this view."""
+        values = {"actor": self.actor, "action": self.action, "entity": self.entity,
+                  "since": self.since.isoformat() if self.since else "",
+                  "until": self.until.isoformat() if self.until else ""}
+        return {k: v for k, v in values.items() if v}
+
+
 def list_audit(club: Club, *, entity: str = "", action: str = "", page: int = 1,
-               per_page: int = AUDIT_PAGE_SIZE) -> AuditPage:
-    """The club's audit entries, optionally for one kind of record or action."""
-    query = sa.select(AuditEntry).where(AuditEntry.club_id == club.id)
-    if entity:
-        query = query.where(AuditEntry.entity == entity)
-    if action:
-        query = query.where(AuditEntry.action == action)
+               per_page: int = AUDIT_PAGE_SIZE, filters: AuditFilter | None = None) -> AuditPage:
+    """The club's audit entries, optionally filtered by actor, action, record and date range."""
+    filters = filters or AuditFilter(action=action, entity=entity)
+    query = filters.apply(sa.select(AuditEntry).where(AuditEntry.club_id == club.id))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)

@@ -29,8 +29,9 @@ def create_club(code: str, name: str, *, actor: User | None = None) -> Club:
     code = _check_code(code, "club code")
     if not name.strip():
         raise DomainError("A club needs a name.", field="name")
-    if db.session.scalar(sa.select(Club.id).where(Club.code == code)) is not None:
-        raise DomainError(f"Club {code} already exists.", field="code")
+    same = db.session.scalar(sa.select(Club.code).where(sa.func.lower(Club.code) == code.lower()))
+    if same is not None:  # codes are case-insensitive: 'auto' next to 'AUTO' would be a trap
+        raise DomainError(f"Club {same} already exists (club codes ignore upper and lower case).", field="code")
     club = Club(code=code, name=name.strip())
     db.session.add(club)
     db.session.flush()
@@ -60,8 +61,8 @@ def _kpi_from_spec(club: Club, spec: dict[str, Any], position: int) -> KpiDefini
 
 
 def get_club(code: str) -> Club:
-    """The club with that code, or a NotFoundError naming it."""
-    club = db.session.scalar(sa.select(Club).where(Club.code == code))
+    """The club with that code (upper or lower case alike), or a NotFoundError naming it."""
+    club = db.session.scalar(sa.select(Club).where(sa.func.lower(Club.code) == (code or "").strip().lower()))
     if club is None:
         raise NotFoundError(f"There is no club with code {code}.")
     return club
@@ -102,8 +103,7 @@ def create_firm(
         raise DomainError("A firm needs a name.", field="name")
     if not (sector or "").strip():
         raise DomainError("A firm needs a sector.", field="sector")
-    if employees is not None and employees < 0:
-        raise DomainError("Employees cannot be negative.", field="employees")
+    check_employees(employees)
     if db.session.scalar(sa.select(Firm.id).where(Firm.code == code)) is not None:
         raise DomainError(f"Firm code {code} is already taken.", field="code")
     firm = Firm(club=club, code=code, name=name.strip(), kind=kind, country=country, sector=sector.strip(),
@@ -125,8 +125,7 @@ def update_firm(firm: Firm, *, name: str, country: str, sector: str, employees: 
         raise DomainError("A firm needs a name.", field="name")
     if not changes["sector"]:
         raise DomainError("A firm needs a sector.", field="sector")
-    if employees is not None and employees < 0:
-        raise DomainError("Employees cannot be negative.", field="employees")
+    check_employees(employees)
     for attr, new in changes.items():
         old = getattr(firm, attr)
         if old != new:
@@ -173,6 +172,18 @@ def _check_new_kpi_code(club: Club, code: str) -> None:
         raise DomainError(f"KPI {code} already exists in this club.", field="code")
 
 
+#: KPI bounds beyond this are typing mistakes, and their width would overflow to infinity in the histogram bins.
+MAX_KPI_MAGNITUDE = 1e12
+#: The largest firm on Earth employs about 2.3 million people.
+MAX_EMPLOYEES = 10_000_000
+
+
+def check_employees(employees: int | None) -> None:
+    """A head count a firm can have (a 30-digit number would overflow the database column)."""
+    if employees is not None and not 0 <= employees <= MAX_EMPLOYEES:
+        raise DomainError(f"Employees must be a whole number from 0 to {MAX_EMPLOYEES:,}.", field="employees")
+
+
 def _check_ranges(data: dict[str, Any]) -> dict[str, float]:
     numbers: dict[str, float] = {}
     for key in ("hard_min", "hard_max", "soft_min", "soft_max"):
@@ -181,8 +192,9 @@ def _check_ranges(data: dict[str, Any]) -> dict[str, float]:
             numbers[key] = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise DomainError(f"{key.replace('_', ' ')} must be a number.", field=key) from None
-        if not math.isfinite(numbers[key]):
-            raise DomainError(f"{key.replace('_', ' ')} must be a finite number.", field=key)
+        if not math.isfinite(numbers[key]) or abs(numbers[key]) > MAX_KPI_MAGNITUDE:
+            raise DomainError(f"{key.replace('_', ' ')} must be a number between {-MAX_KPI_MAGNITUDE:g} and "
+                              f"{MAX_KPI_MAGNITUDE:g}.", field=key)
     if not numbers["hard_min"] < numbers["hard_max"]:
         raise DomainError("The hard minimum must be below the hard maximum.", field="hard_max")
     if not (numbers["hard_min"] <= numbers["soft_min"] <= numbers["soft_max"] <= numbers["hard_max"]):

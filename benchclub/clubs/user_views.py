@@ -97,4 +97,7 @@ def reinvite_user(user_id: int):
         flash(str(exc), "danger")
         return _back_to_users(user)
     db.session.commit()
+    if token is None:
+        flash(f"A link to set a new password was e-mailed to {user.email} (only they receive it).", "success")
+        return _back_to_users(user)
     return _show_invitation(user, token, user.club or (user.firm.club if user.firm else None))

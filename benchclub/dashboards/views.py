@@ -18,5 +18,9 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """Liveness probe for the process manager."""
-    return {"status": "ok"}
+    """Readiness probe for the load balancer: 200 only when the database (and Redis, when used) answer."""
+    from .health import check_dependencies
+
+    checks = check_dependencies()
+    healthy = all(v in ("ok", "not configured") for v in checks.values())
+    return {"status": "ok" if healthy else "unavailable", **checks}, 200 if healthy else 503

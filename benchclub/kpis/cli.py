@@ -11,6 +11,7 @@ from ..clubs.services import get_club, get_firm
 from ..errors import DomainError
 from ..extensions import db
 from ..models import User
+from ..transactions import run_atomically
 from . import exports, imports
 from .csv_io import FileTooLargeError, check_size
 from .periods import parse_month
@@ -50,19 +51,22 @@ def register_cli(app: Flask) -> None:
         try:
             check_size(os.path.getsize(path), limit)  # refused before a byte is parsed
             with open(path, "rb") as handle:
-                plan = imports.plan_import(handle.read(), actor=actor, limit=limit)
+                data = handle.read()
         except FileTooLargeError as exc:
             raise click.ClickException(str(exc)) from None
-        if not plan.ok:
+        if dry_run:
+            plan = imports.plan_import(data, actor=actor, limit=limit)
             db.session.rollback()
+        else:
+            # One transaction per attempt: a deadlock or a concurrent import of the same rows re-plans and retries.
+            try:
+                plan = run_atomically(lambda: imports.plan_and_apply(data, actor=actor, limit=limit))
+            except DomainError as exc:
+                raise click.ClickException(str(exc)) from None
+        if not plan.ok:
             for error in plan.errors:
                 click.echo(f"{path}: {error}", err=True)
             raise click.ClickException(f"{len(plan.errors)} problem(s) found; nothing was imported.")
-        if dry_run:
-            db.session.rollback()
-        else:
-            imports.apply_plan(plan, actor=actor)
-            db.session.commit()
         _print_plan(plan, dry_run=dry_run)
 
     @kpis_group.command("export")

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..csvsafe import neutralise_row, restore
 from ..errors import DomainError
 
 COLUMNS = ("firm", "period", "kpi", "value", "source", "comment")
@@ -90,7 +91,7 @@ def _row(fields: list[str], names: list[str], line: int) -> tuple[CsvRow | None,
     if len(fields) < len(names):
         return None, RowError(line, "", f"This row has {len(fields)} fields but the header has {len(names)}: "
                                          "missing column(s).")
-    cells = {name: cell.strip() for name, cell in zip(names, fields, strict=True)}
+    cells = {name: restore(cell.strip()) for name, cell in zip(names, fields, strict=True)}
     return CsvRow(line=line, **{c: cells[c] for c in COLUMNS}), None
 
 
@@ -128,5 +129,5 @@ def write_rows(rows: Iterable[Iterable[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows(neutralise_row(row) for row in rows)  # no formula runs in a spreadsheet (csvsafe.py)
     return out.getvalue()

@@ -10,6 +10,7 @@ from ..audit import record
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm
+from ..transactions import run_atomically
 from . import exports, imports, uploads
 from .csv_io import COLUMNS, FileTooLargeError
 from .forms import ConfirmImportForm, UploadForm
@@ -71,18 +72,32 @@ def import_commit(token: str):
     except DomainError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("kpis.import_upload"))
-    plan = imports.plan_import(data, actor=current_user, limit=_limit())
+    if len(data) > int(current_app.config.get("JOB_IMPORT_BYTES", 512 * 1024)):
+        return _import_as_job(token, filename)
+    try:  # re-checked and written in one transaction, retried whole after a deadlock or a concurrent import
+        plan = run_atomically(lambda: imports.plan_and_apply(data, actor=current_user, limit=_limit()))
+    except DomainError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("kpis.import_upload"))
     if not plan.ok:
-        db.session.rollback()
         flash("The file is no longer valid (something changed since the preview); nothing was imported.", "danger")
         return _preview(UploadForm(), plan, filename)
-    imports.apply_plan(plan, actor=current_user)
-    db.session.commit()
     uploads.discard_upload(_folder(), token)
     written = plan.written or {}
     flash(f"Imported {filename}: {written.get('new', 0)} new, {written.get('update', 0)} updated, "
           f"{written.get('unchanged', 0)} unchanged.", "success")
     return redirect(url_for("kpis.entry_index" if permissions.is_member(current_user) else "kpis.import_upload"))
+
+
+def _import_as_job(token: str, filename: str):
+    """A large file is written by a background job; its page shows progress and the counts."""
+    from ..jobs import services as jobs
+
+    job = jobs.start_job("kpi_import", f"Import {filename}", {"token": token, "folder": _folder()},
+                         actor=current_user, club_id=current_user.home_club_id)
+    db.session.commit()
+    jobs.dispatch(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 def _csv_response(text: str, filename: str) -> Response:

@@ -17,9 +17,9 @@ from ..clubs.services import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, KpiDefinition, KpiValue, Period, Role, SupplyLink, User
+from .bulk import StoredValue, write_planned
 from .csv_io import CsvRow, RowError, read_rows
 from .periods import parse_month
-from .services import upsert_value
 from .validation import CheckedValue, check_value, describe, parse_number
 
 
@@ -57,7 +57,7 @@ class PlannedRow:
     period: Period
     source: Firm
     checked: CheckedValue
-    current: KpiValue | None
+    current: StoredValue | None
 
     @property
     def action(self) -> str:
@@ -102,6 +102,9 @@ class ImportPlan:
         return sum(1 for r in self.rows if r.action == action)
 
 
+IN_CHUNK = 500  # ids or codes per IN (...) list: well under every database's parameter limit
+
+
 def _problem(column: str, message: str) -> DomainError:
     return DomainError(message, field=column)
 
@@ -114,8 +117,30 @@ class _Resolver:
         self._firms: dict[str, Firm | None] = {}
         self._kpis: dict[int, dict[str, KpiDefinition]] = {}
         self._periods: dict[tuple[int, str], Period | None] = {}
-        self._values: dict[tuple[int, int], dict[tuple[int, int], KpiValue]] = {}
+        self._values: dict[int, dict[tuple[int, int, int], StoredValue]] = {}
         self._linked: dict[int, set[int]] = {}
+
+    def preload(self, rows: list[CsvRow]) -> None:
+        """Look every firm code of the file up in a few IN queries instead of one query per code."""
+        codes = sorted({r.firm for r in rows} | {r.source for r in rows} - {"", "self", "SELF", "Self"})
+        for start in range(0, len(codes), IN_CHUNK):
+            chunk = codes[start:start + IN_CHUNK]
+            found = {f.code: f for f in db.session.scalars(sa.select(Firm).where(Firm.code.in_(chunk)))}
+            self._firms.update({code: found.get(code) for code in chunk})
+
+    def _period_values(self, period: Period) -> dict[tuple[int, int, int], StoredValue]:
+        """The stored values of the file's firms in a period, loaded once per period in IN chunks."""
+        if period.id not in self._values:
+            ids = sorted({f.id for f in self._firms.values() if f is not None and f.club_id == period.club_id})
+            found: dict[tuple[int, int, int], StoredValue] = {}
+            columns = (KpiValue.firm_id, KpiValue.kpi_id, KpiValue.source_firm_id, KpiValue.id, KpiValue.value,
+                       KpiValue.is_nil, KpiValue.comment, KpiValue.version)
+            for start in range(0, len(ids), IN_CHUNK):
+                for firm_id, kpi_id, source_id, *stored in db.session.execute(sa.select(*columns).where(
+                        KpiValue.period_id == period.id, KpiValue.firm_id.in_(ids[start:start + IN_CHUNK]))):
+                    found[(firm_id, kpi_id, source_id)] = StoredValue(*stored)
+            self._values[period.id] = found
+        return self._values[period.id]
 
     def _lookup_firm(self, code: str) -> Firm | None:
         if code not in self._firms:
@@ -186,14 +211,9 @@ class _Resolver:
             raise _problem("kpi", f"{kpi.name} ({kpi.code}) is not a KPI governors measure.")
         return governor
 
-    def current(self, firm: Firm, kpi: KpiDefinition, period: Period, source: Firm) -> KpiValue | None:
+    def current(self, firm: Firm, kpi: KpiDefinition, period: Period, source: Firm) -> StoredValue | None:
         """The stored value this row would replace."""
-        key = (firm.id, period.id)
-        if key not in self._values:
-            rows = db.session.scalars(sa.select(KpiValue).where(KpiValue.firm_id == firm.id,
-                                                                KpiValue.period_id == period.id))
-            self._values[key] = {(v.kpi_id, v.source_firm_id): v for v in rows}
-        return self._values[key].get((kpi.id, source.id))
+        return self._period_values(period).get((firm.id, kpi.id, source.id))
 
 
 def _number(row: CsvRow) -> float | None:
@@ -239,6 +259,7 @@ def _duplicate_key(row: CsvRow) -> tuple[str, str, str, str]:
 def plan_rows(rows: list[CsvRow], *, actor: User | None) -> ImportPlan:
     """Check parsed rows under the actor's role rules; nothing is written."""
     resolver, plan, seen = _Resolver(ImportScope.of(actor)), ImportPlan(), {}
+    resolver.preload(rows)
     for row in rows:
         key = _duplicate_key(row)
         if key in seen:
@@ -266,10 +287,19 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import")
     if not plan.ok:
         raise ImportRejectedError(plan.errors)
     plan.written = {action: plan.count(action) for action in ("new", "update", "unchanged")}
-    for row in plan.rows:
-        upsert_value(row.firm, row.kpi, row.period, row.source, row.checked, actor=actor, current=row.current,
-                     via=via)
+    # Rows are written in one global order (firm, KPI, period, source), so two imports touching the same
+    # rows queue behind each other instead of deadlocking (each waits for the row the other holds).
+    ordered = sorted(plan.rows, key=lambda r: (r.firm.id, r.kpi.id, r.period.id, r.source.id))
+    write_planned(ordered, actor=actor, via=via)
     db.session.flush()
+    return plan
+
+
+def plan_and_apply(data: bytes, *, actor: User | None, limit: int) -> ImportPlan:
+    """Check the whole file, then write it if clean; a plan with errors is returned and writes nothing."""
+    plan = plan_import(data, actor=actor, limit=limit)
+    if plan.ok:
+        apply_plan(plan, actor=actor)
     return plan
 
 

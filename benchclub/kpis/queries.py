@@ -202,16 +202,16 @@ def get_completeness(club: Club, *, months: int = 12, periods: list[Period] | No
 
 def list_unmeasured_months(governor: Firm) -> list[tuple[Firm, list[str]]]:
     """For each linked supplier, the open months in which this governor has measured nothing yet."""
-    links = db.session.scalars(sa.select(SupplyLink).where(SupplyLink.governor_id == governor.id))
+    suppliers = list_linked_suppliers(governor)
+    club_ids = {s.club_id for s in suppliers}
+    open_periods = list(db.session.scalars(sa.select(Period).where(
+        Period.club_id.in_(club_ids), Period.status == PeriodStatus.OPEN))) if club_ids else []
+    measured = set(db.session.execute(sa.select(KpiValue.firm_id, KpiValue.period_id).distinct().where(
+        KpiValue.source_firm_id == governor.id, KpiValue.period_id.in_([p.id for p in open_periods])))) \
+        if open_periods else set()
     out = []
-    for link in links:
-        supplier = link.supplier
-        open_periods = [p for p in list_periods(supplier.club) if p.is_open]
-        measured = set(db.session.scalars(
-            sa.select(KpiValue.period_id).where(KpiValue.firm_id == supplier.id,
-                                                KpiValue.source_firm_id == governor.id)
-        ))
-        missing = [p.month for p in open_periods if p.id not in measured]
+    for supplier in suppliers:
+        missing = [p.month for p in open_periods if p.club_id == supplier.club_id and (supplier.id, p.id) not in measured]
         if missing:
             out.append((supplier, sorted(missing)))
     return sorted(out, key=lambda item: item[0].name)

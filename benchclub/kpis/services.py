@@ -17,6 +17,7 @@ from ..clubs.services import list_kpis
 from ..errors import ConflictError, DomainError, PermissionDeniedError
 from ..extensions import db
 from ..models import Firm, KpiDefinition, KpiValue, Period, User
+from ..transactions import is_unique_violation
 from .periods import PeriodClosedError, get_open_period
 from .validation import CheckedValue, check_value, describe, parse_number
 
@@ -113,11 +114,17 @@ def upsert_value(
         old_text, action = describe(current.value, current.is_nil), "update"
     current.value, current.is_nil = checked.value, checked.is_nil
     current.comment, current.flagged, current.updated_by_id = checked.comment, checked.flagged, actor_id
+    name, code = kpi.name, kpi.code  # a failed flush expires every object: read them before
     try:
         db.session.flush()
     except StaleDataError:
-        raise ConflictError(f"{kpi.name} was changed by someone else at the same moment; try again.",
-                            field=kpi.code) from None
+        raise ConflictError(f"{name} was changed by someone else at the same moment; try again.",
+                            field=code) from None
+    except sa.exc.IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise ConflictError(f"{name} was entered by someone else at the same moment; try again.",
+                            field=code) from None
     source_label = "self" if source.id == firm.id else source.code
     record(actor, action, "kpi_value", current.id, club_id=firm.club_id,
            summary=f"{firm.code} {kpi.code} {period.month} ({source_label})", old=old_text, new=new_text,

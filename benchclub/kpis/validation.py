@@ -108,4 +108,7 @@ def plain_number(value: float) -> str:
     """A float written the way the CSV format reads it back exactly: '97.5', '1000000', '0.00001'."""
     if float(value).is_integer():
         return str(int(value))
-    return format(Decimal(repr(float(value))), "f")
+    text = repr(float(value))
+    if "e" not in text:
+        return text  # already the shortest exact decimal: the Decimal round trip below gives the same
+    return format(Decimal(text), "f")

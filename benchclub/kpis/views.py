@@ -84,7 +84,13 @@ def value_history(value_id: int):
     value = db.get_or_404(KpiValue, value_id)
     if not permissions.can_view_value_history(current_user, value):
         abort(404)  # do not confirm that someone else's value exists
-    return render_template("kpis/history.html", value=value, entries=queries.list_value_history(value))
+    entries = queries.list_value_history(value)
+    if permissions.can_see_identified_club_data(current_user, value.firm.club_id):
+        # Rule 8: a facilitator reading a named firm's value history is an identified view.
+        record(current_user, "view", "kpi_value", value.id, club_id=value.firm.club_id,
+               summary=f"value history of {value.firm.code}")
+        db.session.commit()
+    return render_template("kpis/history.html", value=value, entries=entries)
 
 
 def _governor_selection(governor: Firm) -> tuple[list[Firm], Firm | None, list[Period], Period | None]:
@@ -153,9 +159,10 @@ def completeness():
     matrix = queries.get_completeness(club) if club else None
     if club is not None:
         record(current_user, "view", "completeness", club.id, club_id=club.id, summary="completeness matrix")
-        db.session.commit()
     clubs = queries.list_clubs(current_user) if permissions.is_admin(current_user) else []
-    return render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs)
+    page = render_template("kpis/completeness.html", club=club, matrix=matrix, clubs=clubs)
+    db.session.commit()  # after rendering: a commit expires every loaded row (one reload per firm shown)
+    return page
 
 
 from . import import_views, panels  # noqa: E402,F401  (routes on bp; home-page panels)

@@ -1,19 +1,21 @@
 """`flask visits add`, `flask ladder evaluate` and `flask ladder history`: thin commands over the services."""
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .. import jsonout
 from ..clubs.services import get_firm
 from ..errors import DomainError
 from ..extensions import db
 from ..kpis.periods import parse_month
-from ..models import DecisionStatus, Recommendation
+from ..models import DecisionStatus, FirmKind, Recommendation
+from ..permissions import consented_kpis_by_supplier
 from . import evaluation, services, visits
+from .redaction import governor_criteria
 
 
 def _fail(exc: Exception) -> None:
@@ -23,30 +25,38 @@ def _fail(exc: Exception) -> None:
 
 def _governor_and_supplier(governor_code: str, supplier_code: str):
     governor = get_firm(governor_code)
+    if governor.kind != FirmKind.GOVERNOR:
+        raise DomainError(f"--governor {governor.code} is a {governor.kind.value} firm, not a governor. "
+                          "Give the governor's firm code (and the supplier's as --supplier).")
     supplier = get_firm(supplier_code, governor.club)
+    if supplier.kind != FirmKind.SUPPLIER:
+        raise DomainError(f"--supplier {supplier.code} is a {supplier.kind.value} firm, not a supplier.")
     services.require_link(governor, supplier)
     return governor, supplier
 
 
-def _criteria_out(criteria: list[dict]) -> list[dict]:
-    return [{"name": c["name"], "met": c["met"], "detail": c["detail"]} for c in criteria]
-
-
 def evaluation_rows(governor, period: str, apply: bool) -> list[dict]:
-    """The JSON rows of `ladder evaluate`; stores and approves the recommendations only with apply."""
+    """The JSON rows of `ladder evaluate`, as the governor may see them (consent decides the detail);
+    stores and approves the recommendations only with apply."""
+    shared_by = consented_kpis_by_supplier(governor)
+
+    def _criteria_out(criteria: list[dict], supplier_id: int) -> list[dict]:
+        return [{"name": c["name"], "met": c["met"], "detail": c["detail"]}
+                for c in governor_criteria(criteria, shared_by.get(supplier_id, set()))]
+
     if not apply:
         if period not in evaluation.closed_months(governor.club_id, period):
             raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.")
         return [{"supplier": r.supplier.code, "stage": r.assessment.current_stage,
                  "recommendation": r.assessment.recommendation, "target_stage": r.assessment.target_stage,
-                 "criteria": _criteria_out(r.assessment.criteria_dicts())}
+                 "criteria": _criteria_out(r.assessment.criteria_dicts(), r.supplier.id)}
                 for r in evaluation.assess_suppliers(governor, period)]
     rows = []
     for ev in evaluation.evaluate_governor(governor, period, actor=None):
         if ev.status == DecisionStatus.PENDING:
             services.decide_evaluation(ev, True, "Approved by script (ladder evaluate --apply)", actor=None)
         rows.append({"supplier": ev.supplier.code, "stage": ev.current_stage, "recommendation": ev.recommendation.value,
-                     "target_stage": ev.target_stage, "criteria": _criteria_out(ev.criteria),
+                     "target_stage": ev.target_stage, "criteria": _criteria_out(ev.criteria, ev.supplier_id),
                      "applied": ev.status == DecisionStatus.APPROVED})
     return rows
 
@@ -91,7 +101,7 @@ def ladder_evaluate(governor_code, period, as_json, apply) -> None:
     else:
         db.session.rollback()  # evaluation may have created the default ladder; leave nothing behind
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(jsonout.dumps(rows, indent=2))
         return
     for r in rows:
         arrow = f"{r['stage']} -> {r['target_stage']}" if r["recommendation"] != Recommendation.HOLD.value else ""
@@ -111,7 +121,7 @@ def ladder_history(governor_code, supplier_code, as_json) -> None:
              "decided_by": h.decided_by.email if h.decided_by else None,
              "recorded_at": h.created_at.isoformat()} for h in services.list_stage_history(governor, supplier)]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(jsonout.dumps(rows, indent=2))
         return
     if not rows:
         click.echo(f"{supplier.code} has been at stage 1 with {governor.code} since it was linked.")

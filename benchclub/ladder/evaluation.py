@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import (
     ActionStatus,
     Certificate,
+    CriterionKind,
     DecisionStatus,
     Firm,
     FirmKind,
@@ -34,15 +35,19 @@ from ..models import (
     Workshop,
     WorkshopRegistration,
 )
+from ..permissions import consented_kpis_by_supplier
 from . import services
+from .redaction import preview_outcome, visible_facts
 from .rules import (
     Assessment,
     CertificateFact,
+    Criterion,
     LadderRules,
     StageFact,
     SupplierFacts,
     VisitFact,
     evaluate,
+    kpi_criterion_name,
     shift_month,
 )
 
@@ -146,14 +151,28 @@ def list_links(governor: Firm) -> list[SupplyLink]:
 
 def assess_suppliers(governor: Firm, period: str, *, links: list[SupplyLink] | None = None,
                      actor: User | None = None) -> list[SupplierAssessment]:
-    """Run the rules for the governor's suppliers in a period without storing anything."""
-    ladder = services.ensure_default_ladder(governor, actor=actor)
-    rules = services.ladder_rules(ladder)
+    """Run the rules for the governor's suppliers in a period without storing anything.
+
+    The ladder version is the one in force for the period, and each month is judged against the
+    threshold in force when it closed: saving new settings changes nothing already closed (DOMAIN §6).
+    """
+    rules = rules_in_force(governor, period, actor=actor)
     links = list_links(governor) if links is None else links
     facts = load_facts(governor, links, rules, period)
     labels, units = kpi_wording(governor.club_id)
     return [SupplierAssessment(link.supplier, link, evaluate(rules, facts[link.supplier_id], period, labels, units))
             for link in links]
+
+
+def rules_in_force(governor: Firm, period: str, *, actor: User | None = None) -> LadderRules:
+    """The rules engine's ladder for a period, with every monthly threshold frozen at its month's close."""
+    return services.ladder_rules(*_version_and_history(governor, period, actor=actor),
+                                 closed_months(governor.club_id, period))
+
+
+def _version_and_history(governor: Firm, period: str, *, actor: User | None = None):
+    versions = services.list_ladder_versions(governor) or [services.ensure_default_ladder(governor, actor=actor)]
+    return services.ladder_in_force(versions, period), versions
 
 
 def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None) -> list[LadderEvaluation]:
@@ -164,7 +183,7 @@ def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None)
     """
     if period not in closed_months(governor.club_id, period):
         raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.", field="period")
-    ladder = services.ensure_default_ladder(governor, actor=actor)
+    ladder, _ = _version_and_history(governor, period, actor=actor)
     results = assess_suppliers(governor, period, actor=actor)
     pending = defaultdict(list)
     for ev in db.session.scalars(sa.select(LadderEvaluation).where(LadderEvaluation.governor_id == governor.id,
@@ -207,6 +226,49 @@ def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> in
 def _on_period_closed(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:
     """Closing a period runs every governor's ladder for it (DOMAIN §4, §7)."""
     evaluate_club(period.club_id, period.month, actor=actor)
+
+
+@dataclass
+class ThresholdPreview:
+    """A changed KPI criterion tried on the data the governor may see, supplier by supplier."""
+
+    name: str
+    period: str
+    outcomes: list[tuple[Firm, str]]
+
+    def count(self, outcome: str) -> int:
+        """How many suppliers have this outcome."""
+        return sum(1 for _, o in self.outcomes if o == outcome)
+
+
+def preview_thresholds(governor: Firm, params: dict[int, dict], *, actor: User | None = None) -> list[ThresholdPreview]:
+    """Try edited KPI thresholds on the latest closed period without saving, on visible data only.
+
+    Only the governor's own measurements and KPIs a supplier shares with it are read; other months are
+    unknown (redaction.preview_outcome), so a preview never tests an unshared value.
+    """
+    ladder = services.ensure_default_ladder(governor, actor=actor)
+    months = closed_months(governor.club_id)
+    changed = [Criterion(c.stage_number, c.kind.value, p) for c, p in
+               ((c, services.validated_params(c, params.get(c.id, c.params), governor)) for c in ladder.criteria)
+               if c.kind == CriterionKind.KPI_THRESHOLD and p != dict(c.params)]
+    if not months or not changed:
+        return []
+    links = list_links(governor)
+    facts = load_facts(governor, links, LadderRules(ladder.version, (), tuple(changed)), months[-1])
+    shared_by = consented_kpis_by_supplier(governor)
+    names, units = kpi_wording(governor.club_id)
+    labels = {**names, **{f"{code}:unit": unit for code, unit in units.items()}}
+    previews = []
+    for c in changed:
+        outcomes = []
+        for link in links:
+            shared = shared_by.get(link.supplier_id, set())
+            outcomes.append((link.supplier, preview_outcome(c, visible_facts(facts[link.supplier_id], shared),
+                                                            months[-1], shared)))
+        previews.append(ThresholdPreview(f"Stage {c.stage}: {kpi_criterion_name(c.params, labels)}", months[-1],
+                                         outcomes))
+    return previews
 
 
 def months_back(period: str, n: int) -> list[str]:

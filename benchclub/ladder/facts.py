@@ -17,11 +17,17 @@ class Stage:
 
 @dataclass(frozen=True)
 class Criterion:
-    """An entry criterion of `stage`; `kind` is a CriterionKind value, `params` as documented there."""
+    """An entry criterion of `stage`; `kind` is a CriterionKind value, `params` as documented there.
+
+    `month_thresholds` (month -> threshold) freezes each closed month's verdict at the threshold in force
+    when that month closed, so a later edit never re-tests an old month (DOMAIN §6); absent months use
+    `params["threshold"]`.
+    """
 
     stage: int
     kind: str
     params: Mapping[str, Any]
+    month_thresholds: Mapping[str, float] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

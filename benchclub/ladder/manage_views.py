@@ -10,7 +10,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, Role
 from ..permissions import role_required
-from . import services, visits
+from . import evaluation, services, visits
 from . import targets as target_services
 from .evaluation import list_links
 from .forms import CadenceForm, TargetForm, VisitForm, ladder_changes, ladder_form
@@ -137,26 +137,32 @@ def withdraw_target(target_id: int):
 @bp.route("/settings", methods=["GET", "POST"])
 @role_required(Role.GOVERNOR)
 def edit_ladder():
-    """Edit stage names and thresholds; saving creates a new ladder version."""
+    """Edit stage names and thresholds; saving creates a new ladder version, previewing saves nothing."""
     governor = _governor()
     ladder = services.ensure_default_ladder(governor, actor=current_user)
     db.session.commit()
     form = ladder_form(ladder)
-    status = 200
+    status, previews = 200, None
     if request.method == "POST":
         status = 422
         if form.validate():
             names, params = ladder_changes(form, ladder)
             try:
-                new = services.save_ladder_version(governor, names, params, actor=current_user)
+                if request.form.get("action") == "preview":
+                    previews, status = evaluation.preview_thresholds(governor, params, actor=current_user), 200
+                    db.session.rollback()
+                else:
+                    new = services.save_ladder_version(governor, names, params, actor=current_user)
             except DomainError as exc:
                 db.session.rollback()
                 flash(str(exc), "warning" if exc.field == "form" else "danger")
                 if exc.field in form:
                     form[exc.field].errors.append(str(exc))
             else:
-                db.session.commit()
-                flash(f"Ladder saved as version {new.version}; the next evaluation uses it.", "success")
-                return redirect(url_for("ladder.edit_ladder"))
-    return render_template("ladder/settings.html", form=form, ladder=ladder,
+                if previews is None:
+                    db.session.commit()
+                    flash(f"Ladder saved as version {new.version}; it takes effect from the next period close.",
+                          "success")
+                    return redirect(url_for("ladder.edit_ladder"))
+    return render_template("ladder/settings.html", form=form, ladder=ladder, previews=previews,
                            kpi_names={k.code: k.name for k in list_kpis(governor.club_id)}), status

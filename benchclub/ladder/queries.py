@@ -22,9 +22,11 @@ from ..models import (
     Visit,
     certificate_status,
 )
+from ..permissions import consented_kpis_by_supplier
 from . import services
 from .evaluation import SupplierAssessment, assess_suppliers, closed_months, list_links, months_back
 from .months import shift_month
+from .redaction import governor_at_risk, governor_criteria
 from .rules import StageFact, current_stage
 from .visits import VisitPlan, visit_plans
 
@@ -54,6 +56,36 @@ def stage_histories(governor: Firm, supplier_ids: list[int]) -> dict[int, list[S
 
 
 @dataclass
+class GovernorAssessment:
+    """A supplier's assessment as its governor may see it: unshared KPI criteria as window outcomes only."""
+
+    supplier: Firm
+    recommendation: str
+    current_stage: int
+    entry_count: int
+    unmet: list[dict[str, Any]]
+    at_risk: bool
+    reason: str
+
+    @property
+    def is_promotion_candidate(self) -> bool:
+        """All entry criteria of the next stage met but one."""
+        return self.recommendation == "hold" and self.entry_count > 1 and len(self.unmet) == 1
+
+
+def governor_assessments(governor: Firm, results: list[SupplierAssessment]) -> list[GovernorAssessment]:
+    """Each supplier's assessment through the consent it gives this governor (one query for the consents)."""
+    shared_by = consented_kpis_by_supplier(governor) if results else {}
+    rows = []
+    for r in results:
+        a, shared = r.assessment, shared_by.get(r.supplier.id, set())
+        unmet = governor_criteria([c for c in a.criteria_dicts() if c["purpose"] == "entry" and not c["met"]], shared)
+        rows.append(GovernorAssessment(r.supplier, a.recommendation, a.current_stage, len(a.entry), unmet,
+                                       governor_at_risk(a.risk_months, a.certificate_risk, shared), a.reason))
+    return rows
+
+
+@dataclass
 class CertificateAlert:
     supplier: Firm
     certificate: Certificate
@@ -73,7 +105,7 @@ class TierDashboard:
     transitions: list[list[int]]
     moved: int
     pending: list[LadderEvaluation]
-    assessments: list[SupplierAssessment]
+    assessments: list[GovernorAssessment]
     expiring: list[CertificateAlert]
     visits: list[VisitPlan]
     tier_mix: dict[int, int]
@@ -82,12 +114,12 @@ class TierDashboard:
     @property
     def candidates(self) -> list[SupplierAssessment]:
         """Suppliers one criterion away from the next stage."""
-        return [a for a in self.assessments if a.assessment.is_promotion_candidate]
+        return [a for a in self.assessments if a.is_promotion_candidate]
 
     @property
     def at_risk(self) -> list[SupplierAssessment]:
         """Suppliers recommended for demotion or close to it."""
-        return [a for a in self.assessments if a.assessment.at_risk or a.assessment.recommendation == "demote"]
+        return [a for a in self.assessments if a.at_risk or a.recommendation == "demote"]
 
     @property
     def overdue(self) -> list[VisitPlan]:
@@ -121,7 +153,8 @@ def tier_dashboard(governor: Firm, today: date | None = None) -> TierDashboard:
         months=months, monthly_counts=monthly, transitions=matrix,
         moved=sum(matrix[i][j] for i in range(top) for j in range(top) if i != j),
         pending=services.list_pending(governor),
-        assessments=assess_suppliers(governor, period, links=links) if is_closed else [],
+        assessments=governor_assessments(governor, assess_suppliers(governor, period, links=links))
+        if is_closed else [],
         expiring=_certificate_alerts(links, today), visits=visit_plans(governor, links, today),
         tier_mix=dict(sorted(Counter(link.tier for link in links).items())), stage_of=stage_of,
     )
@@ -190,18 +223,8 @@ def member_stages(supplier: Firm, today: date | None = None) -> list[MemberStage
 
 
 def redact_criteria(criteria: list[dict[str, Any]], shared: set[str] | None) -> list[dict[str, Any]]:
-    """Hide self-reported numbers the supplier has not shared (None = all shared) from a governor."""
-    if shared is None:
-        return criteria
-    out = []
-    for c in criteria:
-        code = (c.get("params") or {}).get("kpi_code")
-        months = [
-            {**m, "value": None, "hidden": True} if m.get("source") == "self" and code not in shared else m
-            for m in c.get("months", [])
-        ]
-        out.append({**c, "months": months})
-    return out
+    """The checklist as a governor may see it (None = all shared); see redaction.governor_criteria."""
+    return governor_criteria(criteria, shared)
 
 
 @dataclass

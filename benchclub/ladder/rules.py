@@ -7,7 +7,7 @@ hold or demote, and lists every criterion with its evidence month by month.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,6 +32,7 @@ class MonthEvidence:
     value: float | None
     source: str | None  # "governor", "self" or None
     status: str  # "met", "not met", "nil return", "missing"
+    threshold: float | None = None  # set when the month was judged against an earlier version's threshold
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class Assessment:
     retention: tuple[CriterionResult, ...]
     at_risk: bool
     reason: str
+    # why at risk, for views that may only use some evidence: (kpi_code, source) of each monthly criterion
+    # of the current stage failing in the latest month, and whether a required certificate is expiring
+    risk_months: tuple[tuple[str, str | None], ...] = ()
+    certificate_risk: bool = False
 
     @property
     def unmet(self) -> list[CriterionResult]:
@@ -80,10 +85,15 @@ class Assessment:
 
 
 def _result_dict(result: CriterionResult) -> dict[str, Any]:
-    data = asdict(result)
+    # Shallow on purpose: asdict() deep-copies every field and was most of a 1,000-supplier evaluation.
+    data = {f.name: getattr(result, f.name) for f in fields(result)}
     data["params"] = dict(result.params)
-    data["months"] = [asdict(m) for m in result.months]
+    data["months"] = [{f.name: getattr(m, f.name) for f in _MONTH_FIELDS
+                       if f.name != "threshold" or getattr(m, f.name) is not None} for m in result.months]
     return data
+
+
+_MONTH_FIELDS = fields(MonthEvidence)
 
 
 # --- the engine -------------------------------------------------------------------------------
@@ -123,10 +133,13 @@ def evaluate(ladder: LadderRules, facts: SupplierFacts, period: str,
         recommendation, target = HOLD, stage
         reason = f"{len([r for r in entry if not r.met])} of {len(entry)} criteria for stage {nxt} not yet met" \
             if entry else "at the top of the ladder"
+    risk_months, certificate_risk = _risks(ladder, facts, period, stage)
     return Assessment(
         period=period, ladder_version=ladder.version, current_stage=stage, months_at_stage=months_at,
         recommendation=recommendation, target_stage=target, entry=entry, retention=retention,
-        at_risk=recommendation != DEMOTE and _at_risk(ladder, facts, period, stage, labels), reason=reason,
+        at_risk=recommendation != DEMOTE and bool(risk_months or certificate_risk), reason=reason,
+        risk_months=risk_months if recommendation != DEMOTE else (),
+        certificate_risk=certificate_risk and recommendation != DEMOTE,
     )
 
 
@@ -155,36 +168,36 @@ def _retention_checks(ladder: LadderRules, facts: SupplierFacts, period: str, st
 def _monthly_held(monthly: list[Criterion], facts: SupplierFacts, period: str, stage: int,
                   labels: Mapping[str, str]) -> CriterionResult:
     """Failed when some monthly criterion of the stage failed in each of the last 3 closed months."""
-    months = _window(facts.closed_months, period, DEMOTION_MONTHS)
+    months = window_months(facts.closed_months, period, DEMOTION_MONTHS)
     failing = [m for m in months if not all(_month_met(c, facts, m) for c in monthly)]
     met = len(failing) < DEMOTION_MONTHS
     detail = (f"stage {stage} monthly criteria failed in {len(failing)} of the last {DEMOTION_MONTHS} months"
               + ("" if met else " (demotion after 3 failing months)"))
+    codes = sorted({c.params["kpi_code"] for c in monthly})
     return CriterionResult(stage=stage, kind="monthly_held", purpose="retention", met=met, detail=detail,
                            name=f"Stage {stage} monthly criteria not failed {DEMOTION_MONTHS} months running",
-                           params={"months": DEMOTION_MONTHS}, shortfall=0 if met else 1)
+                           params={"months": DEMOTION_MONTHS, "kpi_codes": codes}, shortfall=0 if met else 1)
 
 
-def _at_risk(ladder: LadderRules, facts: SupplierFacts, period: str, stage: int, labels: Mapping[str, str]) -> bool:
-    """Latest month fails the current stage's monthly criteria, or a required certificate is expiring."""
+def _risks(ladder: LadderRules, facts: SupplierFacts, period: str,
+           stage: int) -> tuple[tuple[tuple[str, str | None], ...], bool]:
+    """Monthly criteria of the current stage failing in the latest month (kpi, source); a required certificate expiring."""
     if stage <= 1:
-        return False
+        return (), False
     monthly = [c for c in ladder.criteria_for(stage) if c.kind == "kpi_threshold"]
-    latest = _window(facts.closed_months, period, 1)
-    if monthly and latest and not all(_month_met(c, facts, latest[0]) for c in monthly):
-        return True
+    latest = window_months(facts.closed_months, period, 1)
+    failing = tuple((c.params["kpi_code"], monthly_value(facts, c.params["kpi_code"], latest[0])[1])
+                    for c in monthly if latest and not _month_met(c, facts, latest[0]))
     on = month_end_date(period)
-    for s in range(2, stage + 1):
-        for c in ladder.criteria_for(s):
-            if c.kind == "certificate" and not _certificate_held(c, facts, on + timedelta(days=90)):
-                return True
-    return False
+    expiring = any(c.kind == "certificate" and not _certificate_held(c, facts, on + timedelta(days=90))
+                   for s in range(2, stage + 1) for c in ladder.criteria_for(s))
+    return failing, expiring
 
 
 # --- monthly KPI thresholds -------------------------------------------------------------------
 
 
-def _window(closed_months: Sequence[str], period: str, n: int) -> list[str]:
+def window_months(closed_months: Sequence[str], period: str, n: int) -> list[str]:
     """The last n closed months up to the period, padded back with earlier calendar months if too few."""
     months = sorted(m for m in set(closed_months) if m <= period)[-n:]
     first = months[0] if months else shift_month(period, 1)
@@ -206,24 +219,32 @@ def monthly_value(facts: SupplierFacts, kpi: str, month: str) -> tuple[float | N
     return None, None, False
 
 
-def _passes(value: float, op: str, threshold: float) -> bool:
+def passes(value: float, op: str, threshold: float) -> bool:
+    """A value against a threshold: at or below for "<=", at or above for ">="."""
     return value <= threshold if op == "<=" else value >= threshold
+
+
+def month_threshold(c: Criterion, month: str) -> float:
+    """The threshold a month is judged against: the one in force when that month closed."""
+    return float(c.month_thresholds.get(month, c.params["threshold"]))
 
 
 def _month_met(c: Criterion, facts: SupplierFacts, month: str) -> bool:
     value, _, _ = monthly_value(facts, c.params["kpi_code"], month)
-    return value is not None and month in facts.closed_months and _passes(value, c.params["op"],
-                                                                            float(c.params["threshold"]))
+    return value is not None and month in facts.closed_months and passes(value, c.params["op"],
+                                                                            month_threshold(c, month))
 
 
 def _month_evidence(c: Criterion, facts: SupplierFacts, month: str) -> MonthEvidence:
     value, source, nil = monthly_value(facts, c.params["kpi_code"], month)
     if month not in facts.closed_months:
         return MonthEvidence(month, None, None, "missing")
+    threshold = month_threshold(c, month)
+    earlier = threshold if threshold != float(c.params["threshold"]) else None
     if value is None:
-        return MonthEvidence(month, None, None, "nil return" if nil else "missing")
-    status = "met" if _passes(value, c.params["op"], float(c.params["threshold"])) else "not met"
-    return MonthEvidence(month, value, source, status)
+        return MonthEvidence(month, None, None, "nil return" if nil else "missing", earlier)
+    status = "met" if passes(value, c.params["op"], threshold) else "not met"
+    return MonthEvidence(month, value, source, status, earlier)
 
 
 def kpi_criterion_name(params: Mapping[str, Any], labels: Mapping[str, str]) -> str:
@@ -242,7 +263,7 @@ def _amount(params: Mapping[str, Any], labels: Mapping[str, str]) -> str:
 def _kpi_threshold(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
                    purpose: str) -> CriterionResult:
     n = int(c.params["months"])
-    evidence = tuple(_month_evidence(c, facts, m) for m in _window(facts.closed_months, period, n))
+    evidence = tuple(_month_evidence(c, facts, m) for m in window_months(facts.closed_months, period, n))
     good = sum(1 for e in evidence if e.status == "met")
     side = "at or below" if c.params["op"] == "<=" else "at or above"
     detail = f"{good} of the last {n} months {side} {_amount(c.params, labels)}"

@@ -66,6 +66,7 @@ class Scorecard:
     visits: list[Visit]
     actions: list[ImprovementAction]
     shared: set[str] | None
+    certificates_shared: bool = False
 
     @property
     def shares_nothing(self) -> bool:
@@ -74,8 +75,12 @@ class Scorecard:
 
 
 def supplier_scorecard(governor: Firm, link: SupplyLink, shared: set[str] | None,
-                       today: date | None = None) -> Scorecard:
-    """Build the scorecard; `shared` is permissions.consented_kpi_codes (None = every KPI shared)."""
+                       today: date | None = None, *, show_certificates: bool = False) -> Scorecard:
+    """Build the scorecard; `shared` is permissions.consented_kpi_codes (None = every KPI shared).
+
+    Certificates only with `show_certificates` (permissions.can_view_supplier_certificates): without
+    consent a governor sees its own measurements, the stage and anonymised benchmarks, nothing more.
+    """
     supplier = link.supplier
     ladder = services.ensure_default_ladder(governor)
     names = {s.number: s.name for s in ladder.stages}
@@ -90,7 +95,9 @@ def supplier_scorecard(governor: Firm, link: SupplyLink, shared: set[str] | None
         criteria=redact_criteria(assessment.criteria_dicts(), shared) if assessment else [],
         months=months, series=_series(governor, supplier, months, shared),
         certificates=[(c, c.status_on(today or date.today()).value) for c in db.session.scalars(
-            sa.select(Certificate).where(Certificate.firm_id == supplier.id).order_by(Certificate.expires_on.desc()))],
+            sa.select(Certificate).where(Certificate.firm_id == supplier.id).order_by(Certificate.expires_on.desc()))]
+        if show_certificates else [],
+        certificates_shared=show_certificates,
         visits=list(db.session.scalars(sa.select(Visit).where(Visit.governor_id == governor.id,
                                                               Visit.supplier_id == supplier.id)
                                        .order_by(Visit.visited_on.desc()).limit(30))),

@@ -17,6 +17,8 @@ from ..models import (
     LadderCriterion,
     LadderEvaluation,
     LadderStage,
+    Period,
+    PeriodStatus,
     Recommendation,
     StageChange,
     SupplyLink,
@@ -64,25 +66,58 @@ def ensure_default_ladder(governor: Firm, *, actor: User | None = None) -> Ladde
     return ladder
 
 
-def ladder_rules(ladder: Ladder) -> LadderRules:
-    """The stored ladder as the plain data the rules engine reads."""
+def list_ladder_versions(governor: Firm) -> list[Ladder]:
+    """Every version of the governor's ladder, oldest first."""
+    return list(db.session.scalars(sa.select(Ladder).where(Ladder.governor_id == governor.id)
+                                   .order_by(Ladder.version)))
+
+
+def ladder_in_force(versions: list[Ladder], month: str) -> Ladder:
+    """The version that applies to a period: the latest one saved before that period closed (DOMAIN §6)."""
+    applicable = [v for v in versions if v.effective_after is None or v.effective_after < month]
+    return max(applicable or versions[:1], key=lambda v: v.version)
+
+
+def ladder_rules(ladder: Ladder, versions: list[Ladder] | None = None, months: list[str] = ()) -> LadderRules:
+    """The stored ladder as the plain data the rules engine reads.
+
+    With `versions` and `months`, each monthly threshold is frozen per month at the version in force for
+    that month, so a later edit never re-tests a closed month's (possibly unshared) value.
+    """
+    frozen: list[dict[str, float]] = [{} for _ in ladder.criteria]
+    for month in months if versions else ():
+        then = ladder_in_force(versions or [], month)
+        for i, (now_c, then_c) in enumerate(zip(ladder.criteria, then.criteria, strict=False)):
+            if now_c.kind == CriterionKind.KPI_THRESHOLD and then_c.kind == now_c.kind \
+                    and then_c.params.get("kpi_code") == now_c.params.get("kpi_code"):
+                frozen[i][month] = float(then_c.params["threshold"])
     return LadderRules(
         version=ladder.version,
         stages=tuple(Stage(s.number, s.name) for s in ladder.stages),
-        criteria=tuple(Criterion(c.stage_number, c.kind.value, dict(c.params)) for c in ladder.criteria),
+        criteria=tuple(Criterion(c.stage_number, c.kind.value, dict(c.params), frozen[i])
+                       for i, c in enumerate(ladder.criteria)),
     )
+
+
+def last_assessed_month(governor: Firm) -> str | None:
+    """The latest period closed in the club or evaluated for this governor (a reopened period was closed once)."""
+    closed = db.session.scalar(sa.select(sa.func.max(Period.month)).where(Period.club_id == governor.club_id,
+                                                                          Period.status == PeriodStatus.CLOSED))
+    evaluated = db.session.scalar(sa.select(sa.func.max(LadderEvaluation.period_month))
+                                  .where(LadderEvaluation.governor_id == governor.id))
+    return max((m for m in (closed, evaluated) if m), default=None)
 
 
 def save_ladder_version(governor: Firm, stage_names: dict[int, str], params: dict[int, dict[str, Any]], *,
                         actor: User) -> Ladder:
-    """Store edited stage names and criterion parameters as a new ladder version.
+    """Store edited stage names and criterion parameters as a new ladder version, in force from the next close.
 
     `params` maps the id of a criterion of the current version to its new parameters; criteria not
     named keep theirs. Earlier evaluations keep pointing at the version they used.
     """
     old = ensure_default_ladder(governor, actor=actor)
     names = {s.number: (stage_names.get(s.number) or "").strip() or s.name for s in old.stages}
-    new_params = {c.id: _validated_params(c, params.get(c.id, c.params), governor) for c in old.criteria}
+    new_params = {c.id: validated_params(c, params.get(c.id, c.params), governor) for c in old.criteria}
     changed = {n for n, name in names.items() if name != _stage(old, n).name} | \
         {cid for cid, p in new_params.items() if p != dict(_criterion(old, cid).params)}
     if not changed:
@@ -91,7 +126,8 @@ def save_ladder_version(governor: Firm, stage_names: dict[int, str], params: dic
         if len(name) > 80:
             raise DomainError("A stage name has at most 80 characters.", field="form")
     old.is_current = False
-    new = Ladder(governor_id=governor.id, version=old.version + 1, is_current=True, created_by_id=actor.id)
+    new = Ladder(governor_id=governor.id, version=old.version + 1, is_current=True, created_by_id=actor.id,
+                 effective_after=last_assessed_month(governor))  # from the next period close on
     new.stages = [LadderStage(number=s.number, name=names[s.number], description=s.description) for s in old.stages]
     new.criteria = [LadderCriterion(stage_number=c.stage_number, kind=c.kind, params=new_params[c.id])
                     for c in old.criteria]
@@ -117,7 +153,7 @@ def _ladder_summary(ladder: Ladder) -> str:
     return f"v{ladder.version}: {stages} | {crits}"
 
 
-def _validated_params(criterion: LadderCriterion, new: dict[str, Any], governor: Firm) -> dict[str, Any]:
+def validated_params(criterion: LadderCriterion, new: dict[str, Any], governor: Firm) -> dict[str, Any]:
     """Keep the criterion's kind and fixed fields; check the editable numbers against the rules."""
     from ..models import DEFAULT_STANDARDS, KpiDefinition
 

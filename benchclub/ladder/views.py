@@ -28,14 +28,15 @@ def dashboard():
     """Tier dashboard: the governor's whole supply base at a glance."""
     governor = _governor()
     data = queries.tier_dashboard(governor)
-    db.session.commit()  # the default ladder may have been created on first use
     figures = {
         "stages": charts.stages_over_time(data.months, data.monthly_counts, data.stage_names),
         "sankey": charts.movements_sankey(data.transitions, data.stage_names, data.months[-13], data.period),
     }
     form = EvaluateForm()
     form.period.choices = [(m, m) for m in reversed(evaluation.closed_months(governor.club_id))][:24]
-    return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm())
+    page = render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm())
+    db.session.commit()  # the default ladder may have been created on first use; after rendering, as a commit
+    return page  # expires every loaded row (one reload per supplier shown)
 
 
 @bp.post("/evaluate")
@@ -102,7 +103,9 @@ def supplier_scorecard(firm_id: int):
         abort(403)
     link = services.require_link(current_user.firm, supplier)
     card = scorecard.supplier_scorecard(current_user.firm, link,
-                                        permissions.consented_kpi_codes(current_user, supplier))
+                                        permissions.consented_kpi_codes(current_user, supplier),
+                                        show_certificates=permissions.can_view_supplier_certificates(current_user,
+                                                                                                     supplier))
     db.session.commit()
     trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target))
               for s in card.series]

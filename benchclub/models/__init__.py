@@ -46,3 +46,6 @@ __all__ = [
 from .api_token import ApiToken, TokenScope  # noqa: E402  (issue 12: API tokens)
 
 __all__ += ["ApiToken", "TokenScope"]
+from .ops import Job, JobStatus, PageGeneration  # noqa: E402  (perf: page cache, background jobs)
+
+__all__ += ["Job", "JobStatus", "PageGeneration"]

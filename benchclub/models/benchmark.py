@@ -64,6 +64,9 @@ class Snapshot(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     is_current: Mapped[bool] = mapped_column(default=True)
     published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # What the release audit needs later (a governor's view on request, a republication): each supplier's
+    # groups, the active firms, certificate holders, bin edges and the keys of the figures released.
+    frozen: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
 
     period: Mapped[Period] = relationship()
     club: Mapped[Club] = relationship()
@@ -91,6 +94,9 @@ class SnapshotStat(db.Model):
     # Set at publication when members and governors may not see this group (rules 1 and 3, and
     # groups that differ from another released group by 1-4 firms); None when releasable.
     withheld: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    # The release audit's reasons for withholding the exact n and the histogram (None when released).
+    n_withheld: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    histogram_withheld: Mapped[str | None] = mapped_column(sa.String(300), default=None)
 
 
 class SnapshotFirm(db.Model):
@@ -128,3 +134,5 @@ class SnapshotCertShare(db.Model):
     n_holding: Mapped[int] = mapped_column()
     # Why members and governors may not see this group's shares (None when releasable).
     withheld: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    # Why the group's exact firm count is withheld (None when released or shown as a band anyway).
+    n_withheld: Mapped[str | None] = mapped_column(sa.String(300), default=None)

@@ -64,6 +64,8 @@ class Ladder(db.Model):
     is_current: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), default=None)
+    # the latest closed period when this version was saved: it applies only to later periods (None: from the start)
+    effective_after: Mapped[str | None] = mapped_column(sa.String(7), default=None)
 
     stages: Mapped[list[LadderStage]] = relationship(
         back_populates="ladder", cascade="all, delete-orphan", order_by="LadderStage.number"

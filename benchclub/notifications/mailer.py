@@ -41,3 +41,21 @@ def digest(to: str, sender: str, notes: Sequence[Notification], base_url: str = 
     lines += ["", "You can see and dismiss them under Notifications when you log in.", "", "BenchClub"]
     msg.set_content("\n".join(lines))
     return msg
+
+
+def send(msg: EmailMessage) -> None:
+    """Send one message by SMTP, or, without MAIL_SERVER (development, tests), keep it in the outbox."""
+    from flask import current_app
+
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        with connect(config) as smtp:
+            smtp.send_message(msg)
+        return
+    outbox(current_app).append(msg)
+    current_app.logger.info("No MAIL_SERVER: message to %s kept in the outbox:\n%s", msg["To"], msg.get_content())
+
+
+def outbox(app: Any) -> list[EmailMessage]:
+    """Messages 'sent' without a mail server (development and tests read them here)."""
+    return app.extensions.setdefault("benchclub_outbox", [])

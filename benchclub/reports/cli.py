@@ -1,6 +1,7 @@
 """`flask reports club`: write a club report as PDF, for cron or by hand."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -11,6 +12,15 @@ from ..errors import DomainError
 from .pdf import render_report_pdf
 from .queries import build_report
 from .spans import parse_span
+
+
+def _check_writable(path: Path) -> None:
+    """Fail fast when the PDF could not be written: a missing or read-only folder."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.ClickException(f"The folder {folder} does not exist; create it or choose another --pdf path.")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise click.ClickException(f"Cannot write {path}: permission denied.")
 
 
 def register_cli(app: Flask) -> None:
@@ -32,6 +42,7 @@ def register_cli(app: Flask) -> None:
             span = parse_span(period)
         except DomainError as exc:
             raise click.ClickException(str(exc)) from exc
+        _check_writable(Path(pdf_path))  # before minutes of rendering, not after
         report = build_report(club, span)
         with app.test_request_context():
             pdf = render_report_pdf(report)

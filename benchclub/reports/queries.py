@@ -7,7 +7,7 @@ into a report, except the host firms of workshops, which agreed to be named.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -17,7 +17,7 @@ from ..benchmarks import queries as bq
 from ..benchmarks.charts import Chart, cert_share_chart, tail_over_time_chart
 from ..benchmarks.clubview import TailChange, tail_shortening
 from ..benchmarks.dashboard import own_valid_standards
-from ..benchmarks.disclosure import MEMBER, ReleasedShare, ReleasedStat, Thresholds, Viewer, n_label
+from ..benchmarks.disclosure import MEMBER, ReleasedShare, ReleasedStat, Viewer, audit_counts, n_label
 from ..extensions import db
 from ..kpis.periods import list_periods, month_end, month_start
 from ..kpis.queries import get_completeness
@@ -68,9 +68,9 @@ class ClubReport:
     firm: Firm | None
     end_month: str | None
     generated_at: datetime
-    n_suppliers: int
+    n_suppliers: int | str
     n_governors: int
-    completeness: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    completeness: list[tuple[str, dict[str, int | str]]] = field(default_factory=list)
     kpis: list[KpiSection] = field(default_factory=list)
     shares: list[ReleasedShare] = field(default_factory=list)
     shares_chart: Chart | None = None
@@ -96,7 +96,7 @@ def build_report(club: Club, span: ReportSpan, firm: Firm | None = None) -> Club
     suppliers = [f for f in club.firms if f.kind == FirmKind.SUPPLIER and f.active]
     report = ClubReport(
         club=club, span=span, firm=firm, end_month=end_month, generated_at=datetime.now(UTC),
-        n_suppliers=len(suppliers),
+        n_suppliers=n_label(len(suppliers), club) if suppliers else 0,
         n_governors=sum(1 for f in club.firms if f.kind == FirmKind.GOVERNOR and f.active),
     )
     report.completeness = _completeness(club, span)
@@ -112,13 +112,20 @@ def build_report(club: Club, span: ReportSpan, firm: Firm | None = None) -> Club
     return report
 
 
-def _completeness(club: Club, span: ReportSpan) -> list[tuple[str, dict[str, int]]]:
-    """Per month of the span: how many suppliers were complete, partial, nil return or missing."""
+def _completeness(club: Club, span: ReportSpan) -> list[tuple[str, dict[str, int | str]]]:
+    """Per month of the span: how many suppliers were complete, partial, nil return or missing, as the
+    release audit lets them be printed (no count, and no total minus the others, of 1-4 firms)."""
     periods = [p for p in reversed(list_periods(club)) if p.month in span.months]
     if not periods:
         return []
     matrix = get_completeness(club, periods=periods)
-    return [(p.month, matrix.totals(i)) for i, p in enumerate(periods)]
+    out = []
+    for i, p in enumerate(periods):
+        categories: dict[str, list[int]] = defaultdict(list)
+        for firm, cells in matrix.rows:
+            categories[cells[i]].append(firm.id)
+        out.append((p.month, audit_counts(categories, club)[0]))
+    return out
 
 
 def _kpi_sections(club: Club, viewer: Viewer, end_month: str) -> list[KpiSection]:
@@ -147,14 +154,12 @@ def _stage_mix(club: Club, month: str) -> tuple[list[StageMixRow], int | str]:
     for change in db.session.scalars(
             sa.select(StageChange).join(Firm, Firm.id == StageChange.supplier_id).where(Firm.club_id == club.id)):
         history[(change.governor_id, change.supplier_id)].append(StageFact(change.stage, change.effective_month))
-    counts = Counter(current_stage(history[pair], month)[0] for pair in map(tuple, links))
-    floor = Thresholds.from_club(club).min_firms
-    rows = []
-    for stage in sorted(set(STAGE_NAMES) | set(counts)):
-        count = counts.get(stage, 0)
-        label: int | str = count if count == 0 or count >= floor else f"fewer than {floor}"
-        rows.append(StageMixRow(stage, STAGE_NAMES.get(stage, f"Stage {stage}"), label))
-    return rows, n_label(len(links), club) if links else 0
+    pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair in map(tuple, links):
+        pairs[current_stage(history[pair], month)[0]].append(pair)
+    counts, total = audit_counts({stage: pairs.get(stage, []) for stage in sorted(set(STAGE_NAMES) | set(pairs))}, club)
+    rows = [StageMixRow(stage, STAGE_NAMES.get(stage, f"Stage {stage}"), count) for stage, count in counts.items()]
+    return rows, total
 
 
 def _workshops(club: Club, span: ReportSpan) -> list[WorkshopSummary]:

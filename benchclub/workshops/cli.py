@@ -1,11 +1,10 @@
 """`flask workshops suggest`: hosts and invitees for a KPI and closed period, for scripts."""
 from __future__ import annotations
 
-import json
-
 import click
 from flask import Flask
 
+from .. import jsonout
 from ..audit import record
 from ..clubs.services import get_club
 from ..errors import DomainError
@@ -38,7 +37,7 @@ def register_cli(app: Flask) -> None:
         hosts = [view.firms[c.firm].code for c in view.result.hosts]
         invitees = [view.firms[c.firm].code for c in view.result.invitees]
         if as_json:
-            click.echo(json.dumps({"hosts": hosts, "invitees": invitees}))
+            click.echo(jsonout.dumps({"hosts": hosts, "invitees": invitees}))
             return
         click.echo(f"{view.kpi.name}, {view.result.month} ({view.result.n} firms)")
         for title, rows in (("Hosts", view.result.hosts), ("Invitees", view.result.invitees)):

@@ -194,6 +194,10 @@ def detail(workshop_id: int):
                                  if f.id not in invited]
     action_form = ActionForm()
     action_form.firm_id.choices = [(f.id, f"{f.code} · {f.name}") for f in queries.club_firms(workshop.club)]
+    # Rule 8: the facilitator's page names registrants, attendance and per-firm impact.
+    record(current_user, "view", "workshop", workshop.id, club_id=workshop.club_id,
+           summary=f"workshop detail: {workshop.title}"[:400])
+    db.session.commit()
     return render_template(
         "workshops/detail.html", workshop=workshop, kpi=impact.kpi, impact=impact,
         figure=charts.facilitator_impact_figure(impact), places=queries.places(workshop),

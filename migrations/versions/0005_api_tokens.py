@@ -1,13 +1,13 @@
 """api tokens (issue 12)
 
 Revision ID: 0005_api_tokens
-Revises: 0001
+Revises: 0004_security
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0005_api_tokens"
-down_revision = "0001"
+down_revision = "0004_security"
 branch_labels = None
 depends_on = None
 

@@ -31,6 +31,8 @@ CASES = [
     Case("benchmarks.load_illustrative", lambda w: "/benchmarks/comparators/illustrative?club=C1",
          {"facilitator": 302, "admin": 302}, method="POST", data=lambda w: {}),
     Case("benchmarks.edit_comparator", lambda w: f"/benchmarks/comparators/{_comparator_id(w)}?club=C1", FACILITATORS),
+    Case("benchmarks.edit_comparator", lambda w: f"/benchmarks/comparators/{_comparator_id(w)}?club=C1",
+         {"facilitator": 302, "admin": 302}, method="POST", data=lambda w: {}, note="empty form"),
     Case("benchmarks.delete_comparator", lambda w: f"/benchmarks/comparators/{_comparator_id(w)}/delete?club=C1",
          {"facilitator": 302, "admin": 302}, method="POST", data=lambda w: {}),
 ]

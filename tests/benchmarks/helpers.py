@@ -26,9 +26,14 @@ class BenchClub:
 
 
 def distinctive_values(kpi: KpiDefinition, n: int, rng: random.Random, shift: float = 0.0) -> list[float]:
-    """n spread-out values inside the soft range, each with 4 distinctive decimals, in random order."""
+    """n spread-out values inside the soft range, each with 4 distinctive decimals, in random order.
+
+    The decimals grow non-linearly so that no mean of two values equals a third one (a quantile over
+    an even number of firms must never coincide with a firm's value by accident).
+    """
     lo, hi = kpi.soft_min, kpi.soft_max
-    values = [round(lo + (hi - lo) * (i + 0.5 + shift) / (n + 1) + 0.0001 * (37 * i + 11), 4) for i in range(n)]
+    values = [round(lo + (hi - lo) * (i + 0.5 + shift) / (n + 1) + 0.0001 * (7 * i * i + 37 * i + 11), 4)
+              for i in range(n)]
     rng.shuffle(values)
     return values
 

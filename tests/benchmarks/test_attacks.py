@@ -69,12 +69,14 @@ def test_editing_ones_own_value_after_publication_changes_nothing_published(runn
     db.session.commit()
     assert show(runner, *args) == before
     assert client.get("/benchmarks/download.json").get_json() == page_before
-    # Only a reopening and a new close republishes, and then the new value counts.
+    # Only a reopening and a new close republishes, and then the new value counts; the republished club
+    # figures are withheld (issue 8, attack 8): against revision 1 they would expose this one correction.
     reopen_period(bc.club, "2025-01", "correction")
     close_period(bc.club, "2025-01")
     db.session.commit()
     after = show(runner, *args)
-    assert after["firm"]["value"] == 0.0 and after["stats"]["mean"] != before["stats"]["mean"]
+    assert after["firm"]["value"] == 0.0 and "mean" not in after["stats"]
+    assert any("correction" in s["reason"] for s in after["suppressed"])
 
 
 def test_a_governor_whose_consenting_suppliers_are_most_of_a_group_sees_no_group_stats(runner):

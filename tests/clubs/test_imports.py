@@ -29,7 +29,7 @@ def test_firms_import_creates_firms_with_size_band_and_audit(world, db):
 def test_firms_import_again_updates_instead_of_duplicating(world, db):
     import_firms((HEADER + "C1,SUP-N,Nu Forge,supplier,ZA,Forging,8\n").encode())
     before = _firm_count(db)
-    import_firms((HEADER + "C1,SUP-N,Nu Forge Ltd,supplier,ZA,Forging,60\n").encode())
+    import_firms((HEADER + "C1,SUP-N,Nu Forge Ltd,supplier,ZA,Forging,60\n").encode(), update=True)
     firm = db.session.scalar(sa.select(Firm).where(Firm.code == "SUP-N"))
     assert _firm_count(db) == before
     assert (firm.name, firm.employees, firm.size_band) == ("Nu Forge Ltd", 60, "medium")
@@ -44,7 +44,7 @@ def test_firms_import_again_updates_instead_of_duplicating(world, db):
     ("C1,SUP N!,Nu,supplier,ZA,Forging,8", "code"),
     ("C1,SUP-N,,supplier,ZA,Forging,8", "name"),
     ("C2,SUP-A,Alpha,supplier,ZA,Castings,45", "code"),   # exists in another club
-    ("C1,GOV-1,Gamma,supplier,DE,Assembly,10", "kind"),   # kind of an existing firm
+    ("C1,GOV-1,Gamma,supplier,DE,Assembly,10", "code"),   # an existing firm without --update (issue 10)
 ])
 def test_firms_import_rejects_bad_row_and_writes_nothing(world, db, row, column):
     before = _firm_count(db)

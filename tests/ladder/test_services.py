@@ -129,7 +129,7 @@ def test_the_governors_own_measurement_decides_over_the_self_reported_value(worl
     assert april == {"month": "2025-04", "value": 950.0, "source": "governor", "status": "not met"}
 
 
-def test_editing_the_ladder_creates_a_version_and_evaluations_keep_theirs(world):
+def test_a_new_ladder_version_applies_from_the_next_close_and_never_retests_closed_months(world):
     a, g1 = world.firms["A"], world.firms["G1"]
     ready_for_stage_2(world.club, a, [g1], ppm=120.0)
     (before,) = evaluation.evaluate_governor(g1, "2025-06")
@@ -139,9 +139,19 @@ def test_editing_the_ladder_creates_a_version_and_evaluations_keep_theirs(world)
                                       actor=world.users["gov_consented"])
     assert (v2.version, v1.is_current, v2.is_current) == (2, False, True)
     assert v2.stages[1].name == "Self-certified supplier"
-    (after,) = evaluation.evaluate_governor(g1, "2025-06")
-    assert before.ladder.version == 1 and after.ladder.version == 2
-    assert after.recommendation.value == "hold"  # 120 ppm no longer passes the stricter 100 ppm
+    assert v2.effective_after == "2025-06"  # saved after 2025-06 closed: applies from the next close
+    (again,) = evaluation.evaluate_governor(g1, "2025-06")
+    assert before.ladder.version == 1 and again.ladder.version == 1 and again.recommendation.value == "promote"
+    closed_period(world.club, "2025-07")
+    put_value(a, "customer_reject_ppm", "2025-07", 120.0)
+    put_value(a, "otd_pct", "2025-07", 97.5)
+    (after,) = evaluation.evaluate_governor(g1, "2025-07")
+    assert after.ladder.version == 2
+    assert after.recommendation.value == "hold"  # July's 120 ppm fails the stricter 100 ppm...
+    ppm = next(c for c in after.criteria if c["params"].get("kpi_code") == "customer_reject_ppm")
+    statuses = {m["month"]: (m["status"], m.get("threshold")) for m in ppm["months"]}
+    assert statuses["2025-07"] == ("not met", None)
+    assert statuses["2025-06"] == ("met", 500.0)  # ...while closed months keep the verdict of their own close
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.entity == "ladder",
                                                          AuditEntry.action == "update")) is not None
 

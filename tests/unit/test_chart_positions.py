@@ -1,22 +1,33 @@
-"""Placing a value on a released quantile curve (the governor's supplier chart)."""
-from benchclub.benchmarks.charts import position_on_curve
+"""Placing a governor's consenting supplier on the chart: in its quartile band, never exactly (rule 7)."""
+import pytest
 
-CURVE = [(10, 2.0), (25, 4.0), (50, 6.0), (75, 10.0), (90, 20.0)]
+from benchclub.benchmarks.charts import band_position
+from benchclub.benchmarks.disclosure import ReleasedStat, quartile_band
 
-
-def test_value_between_quantiles_is_interpolated():
-    assert position_on_curve(5.0, CURVE) == 37.5
-    assert position_on_curve(15.0, CURVE) == 82.5
+STAT = ReleasedStat("otd_pct", "all", 20, True, {"p10": 70.0, "p25": 80.0, "p50": 90.0, "p75": 95.0, "p90": 98.0})
 
 
-def test_value_on_a_quantile_sits_on_it():
-    assert position_on_curve(6.0, CURVE) == 50
+@pytest.mark.parametrize(("value", "band"), [(60.0, "bottom quarter"), (79.9, "bottom quarter"),
+                                             (80.0, "second quarter"), (89.0, "second quarter"),
+                                             (90.0, "third quarter"), (94.9, "third quarter"),
+                                             (95.0, "top quarter"), (100.0, "top quarter")])
+def test_higher_is_better_bands_follow_the_released_quartiles(value, band):
+    assert quartile_band(value, STAT, True) == band
 
 
-def test_values_beyond_the_released_tails_are_drawn_just_outside():
-    assert position_on_curve(1.0, CURVE) == 7
-    assert position_on_curve(25.0, CURVE) == 93
+@pytest.mark.parametrize(("value", "band"), [(60.0, "top quarter"), (80.0, "top quarter"), (85.0, "third quarter"),
+                                             (90.0, "third quarter"), (91.0, "second quarter"),
+                                             (95.0, "second quarter"), (95.1, "bottom quarter")])
+def test_lower_is_better_bands_mirror_them(value, band):
+    assert quartile_band(value, STAT, False) == band
 
 
-def test_flat_segments_do_not_divide_by_zero():
-    assert position_on_curve(4.0, [(25, 4.0), (50, 4.0), (75, 9.0)]) == 25
+def test_no_band_when_a_quartile_or_the_group_is_withheld():
+    assert quartile_band(85.0, ReleasedStat("otd_pct", "all", "5-9", True, {"p25": 80.0, "p50": 90.0}), True) is None
+    assert quartile_band(85.0, ReleasedStat("otd_pct", "all", "5-9", False, {}), True) is None
+
+
+def test_a_band_is_drawn_at_its_middle_on_the_ascending_percentile_axis():
+    assert [band_position(b, True) for b in ("bottom quarter", "top quarter")] == [12.5, 87.5]
+    assert [band_position(b, False) for b in ("bottom quarter", "top quarter")] == [87.5, 12.5]
+    assert band_position("second quarter", True) == 37.5 and band_position("second quarter", False) == 62.5

@@ -1,0 +1,1 @@
+"""`make bench`: timings of BenchClub on a synthetic national programme (kept outside the package)."""

@@ -1,0 +1,152 @@
+"""Writing a checked import in bulk: one INSERT ... executemany for new values, one for their audit
+entries, batched UPDATEs for changed ones, all inside the caller's transaction (all or nothing).
+
+The per-row rules (open period, role, ranges, comment) were applied while planning; this module only
+writes, producing exactly the rows and audit entries `services.upsert_value` would, thousands at a time.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from ..errors import ConflictError
+from ..extensions import db
+from ..models import AuditEntry, Firm, KpiDefinition, KpiValue, Period, User
+from ..models._base import utcnow
+from .validation import CheckedValue, describe
+
+BATCH = 5000  # rows per executemany: bounded memory, few round trips
+IN_CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    """The stored value an import row replaces: read as plain columns (no ORM objects by the thousand)."""
+
+    id: int
+    value: float | None
+    is_nil: bool
+    comment: str | None
+    version: int
+
+
+class PlannedValue(Protocol):
+    """What a planned import row offers (imports.PlannedRow)."""
+
+    firm: Firm
+    kpi: KpiDefinition
+    period: Period
+    source: Firm
+    checked: CheckedValue
+    current: StoredValue | None
+
+    @property
+    def action(self) -> str: ...
+
+
+def _actor_ids(actor: User | None) -> tuple[int | None, int | None]:
+    """(updated_by_id, audit actor_id) exactly as upsert_value and audit.record derive them."""
+    updated_by = actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None
+    audit_actor = getattr(actor, "id", None) if actor is not None and getattr(actor, "is_authenticated", True) else None
+    return updated_by, audit_actor
+
+
+AUDIT_COLUMNS = ("at", "actor_id", "club_id", "action", "entity", "entity_id", "summary", "old_value", "new_value",
+                 "reason", "detail")
+VALUE_COLUMNS = ("firm_id", "kpi_id", "period_id", "source_firm_id", "value", "is_nil", "comment", "flagged", "version",
+                 "updated_by_id", "updated_at")
+
+
+def _to_driver(column: sa.Column) -> Callable[[Any], Any]:
+    """The column type's own conversion to what the driver takes (timestamps, JSON), or identity."""
+    dialect = db.session.get_bind().dialect
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
+
+
+def _raw_insert(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT ... executemany straight to the driver: tens of thousands of rows without SQLAlchemy's
+    per-row parameter processing (values are already in driver types, see _to_driver)."""
+    mark = "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn = db.session.connection()
+    for start in range(0, len(rows), BATCH):
+        conn.exec_driver_sql(sql, rows[start:start + BATCH])
+
+
+def _audit(row: PlannedValue, entity_id: int, action: str, old: str | None, actor_id: int | None, via: str,
+           at: Any, detail_to_driver: Callable[[Any], Any]) -> tuple:
+    source = "self" if row.source.id == row.firm.id else row.source.code
+    firm, kpi, month, checked = row.firm, row.kpi, row.period.month, row.checked
+    detail = {"firm": firm.code, "kpi": kpi.code, "period": month, "source": source, "via": via}
+    return (at, actor_id, firm.club_id, action, "kpi_value", entity_id, f"{firm.code} {kpi.code} {month} ({source})"[:400],
+            old, describe(checked.value, checked.is_nil), checked.comment or f"entered via {via}",
+            detail_to_driver(detail))
+
+
+def _insert_new(rows: Sequence[PlannedValue], updated_by: int | None) -> list[int]:
+    """INSERT the new values with plain executemany (no RETURNING: SQLite would go row by row), then
+    read their ids back per period in IN chunks; ids in the rows' order."""
+    table = KpiValue.__table__
+    now = _to_driver(table.c.updated_at)(utcnow())
+    _raw_insert(table, VALUE_COLUMNS, [
+        (r.firm.id, r.kpi.id, r.period.id, r.source.id, r.checked.value, r.checked.is_nil, r.checked.comment,
+         r.checked.flagged, 1, updated_by, now) for r in rows])
+    wanted: dict[int, set[int]] = {}
+    for r in rows:
+        wanted.setdefault(r.period.id, set()).add(r.firm.id)
+    ids: dict[tuple[int, int, int, int], int] = {}
+    for period_id, firm_ids in wanted.items():
+        ordered = sorted(firm_ids)
+        for start in range(0, len(ordered), IN_CHUNK):
+            query = sa.select(table.c.id, table.c.firm_id, table.c.kpi_id, table.c.source_firm_id).where(
+                table.c.period_id == period_id, table.c.firm_id.in_(ordered[start:start + IN_CHUNK]))
+            for id_, firm_id, kpi_id, source_id in db.session.execute(query):
+                ids[(period_id, firm_id, kpi_id, source_id)] = id_
+    return [ids[(r.period.id, r.firm.id, r.kpi.id, r.source.id)] for r in rows]
+
+
+def _update_changed(rows: Sequence[PlannedValue], updated_by: int | None) -> list[str]:
+    """UPDATE the changed values with one version-checked executemany; the old texts, in the rows' order.
+
+    The WHERE names the version read while planning, as the ORM's optimistic lock does; if another
+    writer got there first, fewer rows match and the whole import is refused.
+    """
+    table = KpiValue.__table__
+    olds = [describe(r.current.value, r.current.is_nil) for r in rows]
+    if not rows:
+        return olds
+    statement = table.update().where(table.c.id == sa.bindparam("b_id"), table.c.version == sa.bindparam("b_version"))
+    statement = statement.values(version=table.c.version + 1, updated_at=sa.bindparam("b_at"))
+    now = utcnow()
+    matched = 0
+    for start in range(0, len(rows), BATCH):
+        result = db.session.execute(statement, [
+            dict(b_id=r.current.id, b_version=r.current.version, b_at=now, value=r.checked.value,
+                 is_nil=r.checked.is_nil, comment=r.checked.comment, flagged=r.checked.flagged,
+                 updated_by_id=updated_by) for r in rows[start:start + BATCH]])
+        matched += result.rowcount
+    if db.engine.dialect.supports_sane_multi_rowcount and matched != len(rows):
+        raise ConflictError("Some values were changed by someone else during the import; import the file again.",
+                            field="file")
+    return olds
+
+
+def write_planned(rows: Sequence[PlannedValue], *, actor: User | None, via: str) -> None:
+    """Write new and changed rows with one audit entry each; unchanged rows are left alone."""
+    updated_by, audit_actor = _actor_ids(actor)
+    table = AuditEntry.__table__
+    at, detail = _to_driver(table.c.at)(utcnow()), json.dumps  # JSON as text: every driver casts it
+    new = [r for r in rows if r.action == "new"]
+    changed = [r for r in rows if r.action == "update"]
+    audit = [_audit(r, i, "create", None, audit_actor, via, at, detail)
+             for r, i in zip(new, _insert_new(new, updated_by), strict=True)]
+    changed_ids = [r.current.id for r in changed]
+    olds = _update_changed(changed, updated_by)
+    audit += [_audit(r, i, "update", old, audit_actor, via, at, detail)
+              for r, i, old in zip(changed, changed_ids, olds, strict=True)]
+    _raw_insert(table, AUDIT_COLUMNS, audit)
