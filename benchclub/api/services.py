@@ -147,12 +147,10 @@ def put_values(items: list[dict[str, Any]], *, actor: User, if_match: set[str] |
 
 
 def stored_value(row: imports.PlannedRow) -> KpiValue:
-    """The value a written row left in the database (a new row had no `current`)."""
-    if row.current is not None:
-        return row.current
+    """The value a written row left in the database, read afresh (imports write in bulk, not via the ORM)."""
     return db.session.scalar(sa.select(KpiValue).where(
         KpiValue.firm_id == row.firm.id, KpiValue.kpi_id == row.kpi.id, KpiValue.period_id == row.period.id,
-        KpiValue.source_firm_id == row.source.id))
+        KpiValue.source_firm_id == row.source.id).execution_options(populate_existing=True))
 
 
 def parse_if_match(header: str | None) -> set[str] | None:
