@@ -146,6 +146,18 @@ def put_values(items: list[dict[str, Any]], *, actor: User, if_match: set[str] |
     return imports.apply_plan(plan, actor=actor, via="API")
 
 
+def stored_values(rows: Sequence[imports.PlannedRow]) -> list[KpiValue]:
+    """The values written rows left in the database, read afresh in one query (imports write in bulk, not via
+    the ORM, so objects already in the session are refreshed), in the rows' order."""
+    keys = [(r.firm.id, r.kpi.id, r.period.id, r.source.id) for r in rows]
+    if not keys:
+        return []
+    columns = (KpiValue.firm_id, KpiValue.kpi_id, KpiValue.period_id, KpiValue.source_firm_id)
+    found = {(v.firm_id, v.kpi_id, v.period_id, v.source_firm_id): v for v in db.session.scalars(
+        sa.select(KpiValue).where(sa.tuple_(*columns).in_(keys)).execution_options(populate_existing=True))}
+    return [found[k] for k in keys]
+
+
 def parse_if_match(header: str | None) -> set[str] | None:
     """The ETags of an If-Match header ('*' kept as is), or None when absent."""
     if not header or not header.strip():

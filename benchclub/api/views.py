@@ -159,18 +159,7 @@ def put_values(batch: dict[str, Any]):
     written = plan.written or {}
     return {"new": written.get("new", 0), "updated": written.get("update", 0),
             "unchanged": written.get("unchanged", 0),
-            "items": [services.value_dict(v) for v in _stored(plan.rows)]}
-
-
-def _stored(rows) -> list[KpiValue]:
-    """The values the planned rows wrote, as stored now (new version numbers included), in the rows' order."""
-    keys = [(r.firm.id, r.kpi.id, r.period.id, r.source.id) for r in rows]
-    if not keys:
-        return []
-    columns = (KpiValue.firm_id, KpiValue.kpi_id, KpiValue.period_id, KpiValue.source_firm_id)
-    found = {(v.firm_id, v.kpi_id, v.period_id, v.source_firm_id): v
-             for v in db.session.scalars(sa.select(KpiValue).where(sa.tuple_(*columns).in_(keys)))}
-    return [found[k] for k in keys]
+            "items": [services.value_dict(v) for v in services.stored_values(plan.rows)]}
 
 
 @bp.route("/values/<int:value_id>/history", methods=["GET"])

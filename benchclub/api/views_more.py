@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import request
+from flask.views import MethodView
 
 from .. import jsonout, permissions
 from ..benchmarks.cli import show_payload
@@ -74,33 +75,34 @@ def get_certificates():
     return {"items": [_cert_dict(c) for c in certificates.list_certificates(_own_firm_certificates())]}
 
 
-@bp.route("/certificates/<int:cert_id>", methods=["GET"])
-@bp.response(200, CertificateOut)
-@problems(*READ_PROBLEMS)
-def get_certificate(cert_id: int):
-    """One certificate of my firm; its ETag is what PUT needs in If-Match."""
-    cert = _own_certificate(cert_id)
-    return _cert_dict(cert), 200, {"ETag": cert_etag(cert)}
+@bp.route("/certificates/<int:cert_id>", endpoint="certificate")
+class CertificateResource(MethodView):
+    """One certificate of my firm (one URL rule for GET and PUT, so a bad id is 404 for both)."""
 
+    @bp.response(200, CertificateOut)
+    @problems(*READ_PROBLEMS)
+    def get(self, cert_id: int):
+        """One certificate of my firm; its ETag is what PUT needs in If-Match."""
+        cert = _own_certificate(cert_id)
+        return _cert_dict(cert), 200, {"ETag": cert_etag(cert)}
 
-@bp.route("/certificates/<int:cert_id>", methods=["PUT"])
-@bp.arguments(CertificateInput)
-@bp.response(200, CertificateOut)
-@problems(*WRITE_PROBLEMS)
-def put_certificate(data: dict[str, Any], cert_id: int):
-    """Replace a certificate's details; needs `If-Match` with its current ETag (or `*`)."""
-    require_write()
-    cert = _own_certificate(cert_id)
-    if_match = services.parse_if_match(request.headers.get("If-Match"))
-    if if_match is None:
-        raise ApiProblem(428, f"Send If-Match: {cert_etag(cert)} (the ETag you read) to change this certificate.")
-    if if_match != {"*"} and cert_etag(cert) not in if_match:
-        raise ApiProblem(412, f"The certificate changed since you read it; it is now {cert_etag(cert)}. "
-                              "Read it again and resend.")
-    certificates.update_certificate(cert, certificates.CertificateInput(**data), expected_version=None,
-                                    actor=api_user())
-    db.session.commit()
-    return _cert_dict(cert), 200, {"ETag": cert_etag(cert)}
+    @bp.arguments(CertificateInput)
+    @bp.response(200, CertificateOut)
+    @problems(*WRITE_PROBLEMS)
+    def put(self, data: dict[str, Any], cert_id: int):
+        """Replace a certificate's details; needs `If-Match` with its current ETag (or `*`)."""
+        require_write()
+        cert = _own_certificate(cert_id)
+        if_match = services.parse_if_match(request.headers.get("If-Match"))
+        if if_match is None:
+            raise ApiProblem(428, f"Send If-Match: {cert_etag(cert)} (the ETag you read) to change this certificate.")
+        if if_match != {"*"} and cert_etag(cert) not in if_match:
+            raise ApiProblem(412, f"The certificate changed since you read it; it is now {cert_etag(cert)}. "
+                                  "Read it again and resend.")
+        certificates.update_certificate(cert, certificates.CertificateInput(**data), expected_version=None,
+                                        actor=api_user())
+        db.session.commit()
+        return _cert_dict(cert), 200, {"ETag": cert_etag(cert)}
 
 
 # --- benchmarks -----------------------------------------------------------------------------------
@@ -125,7 +127,8 @@ def get_benchmarks(kpi: str, period: str | None, group: str, club: str | None):
     try:
         payload = show_payload(target.code, kpi, period, group, None, user.email)
     except DomainError as exc:
-        raise ApiProblem(404 if "No published" in str(exc) or "no KPI" in str(exc) else 422, str(exc)) from None
+        # An unknown KPI or an unpublished month is "not found"; a malformed month is invalid input.
+        raise ApiProblem(422 if exc.field == "period" else 404, str(exc)) from None
     return jsonout.tidy(payload)  # the same rounding as the CLI's JSON
 
 
