@@ -66,6 +66,25 @@ class Violation:
     what: str = ""
 
 
+DEFAULT_BUDGET = 200_000  # search steps per audit; counted, not timed, so every run decides alike
+
+
+class Unsure(Exception):
+    """The exact search of a system ran out of its work budget before it could prove the rows safe."""
+
+
+class Budget:
+    """A deterministic allowance of search steps shared by every exact search of one audit."""
+
+    def __init__(self, steps: int = DEFAULT_BUDGET):
+        self.left = steps
+
+    def spend(self, steps: int) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise Unsure
+
+
 @dataclass
 class _Echelon:
     """Fraction-free reduced row echelon form of a system's rows, with the row combinations behind it."""
@@ -137,23 +156,51 @@ class _System:
         self.weights = [weights[c] for c in order]
         self.n_large = sum(1 for w in self.weights if w >= min_firms)
         self.col_of = {unit: j for j, units in enumerate(self.cells) for unit in units}
-        matrix = [[0] * len(self.cells) for _ in rows]
-        for j, c in enumerate(order):
-            for i in cells[c][0]:
-                matrix[i][j] = 1
-        self.ech = _echelon(matrix, len(self.cells))
+        self._signatures = [cells[c][0] for c in order]
+        self._ech: _Echelon | None = None
+
+    @property
+    def ech(self) -> _Echelon:
+        """The echelon form, built only when a search or a probe needs it (the pre-check does not)."""
+        if self._ech is None:
+            matrix = [[0] * len(self.cells) for _ in self.row_keys]
+            for j, sig in enumerate(self._signatures):
+                for i in sig:
+                    matrix[i][j] = 1
+            self._ech = _echelon(matrix, len(self.cells))
+        return self._ech
+
+    def afford_echelon(self, budget: Budget) -> None:
+        """Charge the echelon's size (rank bound x rows x columns, in steps of 100) before building it."""
+        if self._ech is None:
+            m, n = len(self.row_keys), len(self.cells)
+            budget.spend(min(m, n) * m * (n + m) // 100)
+
+    def all_cells_large(self) -> bool:
+        """The exact pre-check: a derivable set is a union of cells, so cells of k firms or more leave none."""
+        return self.n_large == len(self.cells)
 
     def _figures(self, combination: Sequence[Fraction | int]) -> frozenset[str]:
         return frozenset(self.row_keys[i] for i, y in enumerate(combination) if y)
 
-    def small_sets(self) -> list[Violation]:
-        """Unions of cells with 1..k-1 firms in the span, by whichever exact search is cheaper here."""
+    def small_sets(self, budget: Budget) -> list[Violation]:
+        """Unions of cells with 1..k-1 firms in the span, by whichever exact search is cheaper here.
+
+        Large cells come first in the echelon, so a pivot on a small cell exists exactly when some
+        combination of the rows vanishes on every large cell and not on every small one; without one,
+        no union of small cells is in the span (the reduced null space is {0}). Raises `Unsure` when
+        the search would cost more than what is left of `budget`.
+        """
+        if self.all_cells_large():
+            return []
         small = [j for j, w in enumerate(self.weights) if w < self.k]
+        self.afford_echelon(budget)
         pivots = sum(1 for p in self.ech.pivots if self.weights[p] < self.k)
         if not small or not pivots:
             return []
         by_pivots = sum(comb(pivots, i) for i in range(1, self.k))
         by_cells = len(small) ** 2
+        self.budget = budget
         return self._pivot_sets() if by_pivots <= by_cells else self._hashed_sets(small)
 
     def _hashed_sets(self, small: list[int]) -> list[Violation]:
@@ -166,6 +213,7 @@ class _System:
         plain = not any(isinstance(u, OldValue) for j in small for u in self.cells[j])
         for size in range(1, (self.k - 1 + 1) // 2 + 1):
             for part in combinations(small, size):
+                self.budget.spend(1)
                 weight = (sum(self.weights[j] for j in part) if plain
                           else len(_firms(u for j in part for u in self.cells[j])))
                 if weight < self.k:
@@ -176,6 +224,7 @@ class _System:
             for a in parts:
                 options = [()] if total == 0 else []
                 options += [b for b in halves.get(-total, ()) if b and a[-1] < b[0]]
+                self.budget.spend(1 + len(options))
                 for b in options:
                     cols = frozenset(a + b)
                     units = frozenset(u for j in cols for u in self.cells[j])
@@ -245,9 +294,11 @@ class _System:
                 combined: dict[int, int], weight: int, found: list[Violation]) -> None:
         for idx in range(start, len(rows)):
             pivot, rest, _, _ = rows[idx]
+            self.budget.spend(1)
             w = weight + self.weights[pivot]
             if w >= self.k:
                 continue
+            self.budget.spend(len(rest) // 8)
             merged = dict(combined)
             for j, x in rest.items():
                 y = merged.get(j, 0) + x
@@ -286,13 +337,14 @@ class _System:
             seen[j] += 1
         if any(len(self.cells[j]) != count for j, count in seen.items()):
             return None  # no release can isolate part of a cell
-        return [Fraction(coef.get(j, 0)) for j in range(self.ech.n)]
+        return [Fraction(coef.get(j, 0)) for j in range(len(self.cells))]
 
-    def derives(self, probe: Probe) -> Violation | None:
+    def derives(self, probe: Probe, budget: Budget) -> Violation | None:
         """The probe's violation when the released rows determine it, else None."""
         vector = self._probe_vector(probe)
         if vector is None:
             return None
+        self.afford_echelon(budget)
         combination = self._combination({j: int(v) for j, v in enumerate(vector) if v})
         if combination is None:
             return None
@@ -300,31 +352,121 @@ class _System:
                          probe.what)
 
 
-def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
-                    cache: dict | None = None) -> list[Violation]:
-    """Every small set and probe that the given (released) figures determine, system by system.
-
-    `cache` keeps each system's answer for its exact set of rows, so the greedy loop only re-reduces
-    the systems that the last withheld figure touched.
-    """
-    cache = {} if cache is None else cache
+def _by_system(figures: Sequence[Figure]) -> dict[str, list[tuple[str, frozenset]]]:
     by_system: dict[str, list[tuple[str, frozenset]]] = defaultdict(list)
     for fig in figures:
         for system, units in fig.rows:
             if units:
                 by_system[system].append((fig.key, units))
+    return by_system
+
+
+def _scan(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe], cache: dict,
+          budget: Budget) -> tuple[list[Violation], list[str]]:
+    """The violations found exactly, and the systems whose search ran out of budget (in name order).
+
+    `cache` keeps each system's answer for its exact set of rows, so the greedy loop only re-reduces
+    the systems that the last withheld figure touched. Probes are always decided exactly (one solve).
+    """
+    by_system = _by_system(figures)
     probes_by: dict[str, list[Probe]] = defaultdict(list)
     for probe in probes:
         probes_by[probe.system].append(probe)
     found: list[Violation] = []
+    unsure: list[str] = []
     for name in sorted(by_system):
         key = (name, tuple(k for k, _ in by_system[name]))
         if key not in cache:
             system = _System(name, by_system[name], min_firms)
-            cache[key] = system.small_sets() + [v for p in probes_by.get(name, ())
-                                                if (v := system.derives(p)) is not None]
-        found.extend(cache[key])
+            try:
+                cache[key] = system.small_sets(budget) + [
+                    v for p in probes_by.get(name, ()) if (v := system.derives(p, budget)) is not None]
+            except Unsure:
+                cache[key] = None
+        if cache[key] is None:
+            unsure.append(name)
+        else:
+            found.extend(cache[key])
+    return found, unsure
+
+
+def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
+                    cache: dict | None = None, budget: int = DEFAULT_BUDGET) -> list[Violation]:
+    """Every small set and probe that the given (released) figures determine, system by system.
+
+    Raises `Unsure` when the exact search of some system needs more than `budget` steps.
+    """
+    found, unsure = _scan(figures, min_firms, probes, {} if cache is None else cache, Budget(budget))
+    if unsure:
+        raise Unsure(", ".join(unsure))
     return found
+
+
+def _small_groups(cells: list[tuple[frozenset, set]], dropped: set[int], k: int) -> int:
+    """How many cells of 1..k-1 firms remain when the rows in `dropped` are no longer released."""
+    merged: dict[frozenset, set] = defaultdict(set)
+    for sig, firms in cells:
+        rest = sig - dropped if dropped & sig else sig
+        if rest:
+            merged[rest] |= firms
+    return sum(1 for firms in merged.values() if len(firms) < k)
+
+
+def _splits_a_cell(probe: Probe, cells: list[tuple[frozenset, frozenset]], dropped: set[int]) -> bool:
+    """True when no release of these rows can determine the probe: it is not constant on some cell.
+
+    Every combination of rows takes one value on all units of a cell (cells merge as rows drop) and
+    0 on units in no row, so a probe that differs inside a cell, or weighs a unit in no row, is safe.
+    """
+    coef = {u: c for u, c in probe.coefficients if c}
+    if not set(coef) <= {u for _, units in cells for u in units}:
+        return True
+    value: dict[frozenset, int] = {}
+    for sig, units in cells:
+        rest = sig - dropped
+        for unit in units:
+            c = coef.get(unit, 0)
+            if not rest:
+                if c:
+                    return True
+            elif value.setdefault(rest, c) != c:
+                return True
+    return False
+
+
+def _unsafe(cells: list, dropped: set[int], k: int, probes: Sequence[Probe]) -> int:
+    return _small_groups([(sig, firms) for sig, firms, _ in cells], dropped, k) + sum(
+        1 for p in probes if not _splits_a_cell(p, [(sig, units) for sig, _, units in cells], dropped))
+
+
+def conservative_withholding(system: str, figures: Mapping[str, Figure], k: int,
+                             probes: Sequence[Probe] = ()) -> list[str]:
+    """Figures to withhold, safe by construction, until every cell of the system's rows has k firms or more.
+
+    Any set that the rows determine is a union of cells, so once every cell holds k firms or more no
+    set of 1..k-1 firms is determined (for sums and for counts alike: bins are rows of the count
+    system). Figures go in a fixed order: the one whose removal leaves the fewest small cells, then
+    the smaller group, then the key. Frozen figures (already released) are never withheld; if only
+    they are left, what remains is exactly what earlier revisions published.
+    """
+    rows = [(key, units) for key, units in _by_system(list(figures.values())).get(system, [])]
+    probes = [p for p in probes if p.system == system]
+    cells = [(frozenset(sig), _firms(units), units) for sig, units in _cells([u for _, u in rows])]
+    rows_of: dict[str, set[int]] = defaultdict(set)
+    for index, (key, _) in enumerate(rows):
+        rows_of[key].add(index)
+    dropped: set[int] = set()
+    if not _unsafe(cells, dropped, k, probes):
+        return []
+    candidates = [key for key in rows_of if not figures[key].frozen]
+    order = sorted(candidates, key=lambda f: (_unsafe(cells, rows_of[f], k, probes), figures[f].size, f))
+    chosen: list[str] = []
+    for key in order:
+        chosen.append(key)
+        dropped |= rows_of[key]
+        if not _unsafe(cells, dropped, k, probes):
+            break
+    return chosen
 
 
 def _exact_row_owner(violation: Violation, figures: Mapping[str, Figure]) -> str | None:
@@ -347,18 +489,36 @@ def _reason(chosen: Figure, violation: Violation, figures: Mapping[str, Figure],
     return f"Withheld: added to or subtracted from {listed} it would single out {what}."
 
 
-def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = ()) -> dict[str, str]:
+def _conservative_reason(k: int) -> str:
+    return (f"Withheld: with the other published groups it would leave groups of fewer than {k} firms "
+            "that could be worked out.")
+
+
+def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
+          budget: int = DEFAULT_BUDGET) -> dict[str, str]:
     """Withhold as few figures as the greedy rule needs so that nothing small is determined.
 
     Repeatedly withhold the figure that takes part in the most violations (ties: the smaller figure,
-    then the key), so the result is deterministic; returns {figure key: human reason}.
+    then the key), so the result is deterministic; returns {figure key: human reason}. The exact
+    searches share `budget` steps; a system they cannot finish within it is made safe by
+    `conservative_withholding` instead, so the cost is bounded and the answer never less safe.
     """
     by_key = {f.key: f for f in figures}
     active = dict(by_key)
     withheld: dict[str, str] = {}
     cache: dict = {}
+    allowance = Budget(budget)
+    settled: set[str] = set()
     while True:
-        violations = find_violations(list(active.values()), min_firms, probes, cache)
+        violations, unsure = _scan(list(active.values()), min_firms, probes, cache, allowance)
+        fallback = [key for name in unsure if name not in settled
+                    for key in conservative_withholding(name, active, min_firms, probes)]
+        settled.update(unsure)  # after the fallback, only frozen figures could keep a small cell
+        if fallback:
+            for key in dict.fromkeys(fallback):
+                withheld[key] = _conservative_reason(min_firms)
+                del active[key]
+            continue
         score: Counter[str] = Counter()
         first: dict[str, Violation] = {}
         for v in violations:
