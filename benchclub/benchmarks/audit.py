@@ -66,7 +66,7 @@ class Violation:
     what: str = ""
 
 
-DEFAULT_BUDGET = 200_000  # search steps per audit; counted, not timed, so every run decides alike
+DEFAULT_BUDGET = 1_000_000  # search steps per audit; counted, not timed, so every run decides alike
 
 
 class Unsure(Exception):
@@ -129,18 +129,26 @@ def _echelon(matrix: list[list[int]], n: int) -> _Echelon:
 
 def _cells(rows: Sequence[frozenset]) -> list[tuple[tuple[int, ...], list[Unit]]]:
     """Units grouped by the rows they belong to (their signature), in a deterministic order."""
-    signature: dict[Unit, list[int]] = defaultdict(list)
+    signature: dict[Unit, int] = {}
     for index, units in enumerate(rows):
+        bit = 1 << index
         for unit in units:
-            signature[unit].append(index)
-    cells: dict[tuple[int, ...], list[Unit]] = defaultdict(list)
+            signature[unit] = signature.get(unit, 0) | bit
+    cells: dict[int, list[Unit]] = defaultdict(list)
     for unit, sig in signature.items():
-        cells[tuple(sig)].append(unit)
-    return sorted(cells.items())
+        cells[sig].append(unit)
+    return sorted((tuple(i for i in range(len(rows)) if sig >> i & 1), units) for sig, units in cells.items())
 
 
 def _firms(units: Iterable[Unit]) -> set:
     return {firm_of(u) for u in units}
+
+
+def _n_firms(units: Sequence[Unit]) -> int:
+    """How many firms a cell's units belong to (fast when no earlier revision's value is among them)."""
+    if not any(isinstance(u, OldValue) for u in units):
+        return len(units)
+    return len(_firms(units))
 
 
 class _System:
@@ -150,7 +158,7 @@ class _System:
         self.name, self.k = name, min_firms
         self.row_keys = [key for key, _ in rows]
         cells = _cells([units for _, units in rows])
-        weights = [len(_firms(units)) for _, units in cells]
+        weights = [_n_firms(units) for _, units in cells]
         order = sorted(range(len(cells)), key=lambda c: (weights[c] < min_firms, c))  # large cells first
         self.cells = [cells[c][1] for c in order]
         self.weights = [weights[c] for c in order]
@@ -171,10 +179,10 @@ class _System:
         return self._ech
 
     def afford_echelon(self, budget: Budget) -> None:
-        """Charge the echelon's size (rank bound x rows x columns, in steps of 100) before building it."""
+        """Charge the echelon's size (rank bound x rows x columns, four entries a step) before building it."""
         if self._ech is None:
             m, n = len(self.row_keys), len(self.cells)
-            budget.spend(min(m, n) * m * (n + m) // 100)
+            budget.spend(min(m, n) * m * (n + m) // 4)
 
     def all_cells_large(self) -> bool:
         """The exact pre-check: a derivable set is a union of cells, so cells of k firms or more leave none."""
@@ -402,71 +410,82 @@ def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[
     return found
 
 
-def _small_groups(cells: list[tuple[frozenset, set]], dropped: set[int], k: int) -> int:
-    """How many cells of 1..k-1 firms remain when the rows in `dropped` are no longer released."""
-    merged: dict[frozenset, set] = defaultdict(set)
-    for sig, firms in cells:
-        rest = sig - dropped if dropped & sig else sig
-        if rest:
-            merged[rest] |= firms
-    return sum(1 for firms in merged.values() if len(firms) < k)
+def _safe_by_cells(signature: Mapping[Unit, int], k: int, probes: Sequence[Probe], plain: bool) -> bool:
+    """Safe by construction: every cell (units with one signature) has k firms or more, and every probe
+    is not constant on some cell or weighs a unit in no row.
 
-
-def _splits_a_cell(probe: Probe, cells: list[tuple[frozenset, frozenset]], dropped: set[int]) -> bool:
-    """True when no release of these rows can determine the probe: it is not constant on some cell.
-
-    Every combination of rows takes one value on all units of a cell (cells merge as rows drop) and
-    0 on units in no row, so a probe that differs inside a cell, or weighs a unit in no row, is safe.
+    Any combination of rows takes one value on all units of a cell and 0 on units in no row, so a set
+    it determines is a union of cells (of k firms or more when every cell has them), and a probe
+    that differs inside a cell cannot be determined. Count systems carry the bins in the signature.
     """
-    coef = {u: c for u, c in probe.coefficients if c}
-    if not set(coef) <= {u for _, units in cells for u in units}:
-        return True
-    value: dict[frozenset, int] = {}
-    for sig, units in cells:
-        rest = sig - dropped
-        for unit in units:
-            c = coef.get(unit, 0)
-            if not rest:
-                if c:
-                    return True
-            elif value.setdefault(rest, c) != c:
-                return True
-    return False
-
-
-def _unsafe(cells: list, dropped: set[int], k: int, probes: Sequence[Probe]) -> int:
-    return _small_groups([(sig, firms) for sig, firms, _ in cells], dropped, k) + sum(
-        1 for p in probes if not _splits_a_cell(p, [(sig, units) for sig, _, units in cells], dropped))
+    sizes = Counter(signature.values())
+    if min(sizes.values(), default=k) < k:
+        return False
+    if not plain:
+        firms: dict[int, set] = defaultdict(set)
+        for unit, sig in signature.items():
+            firms[sig].add(firm_of(unit))
+        if any(len(f) < k for f in firms.values()):
+            return False
+    for probe in probes:
+        value: dict[int, int] = {}
+        coef = {u: c for u, c in probe.coefficients if c}
+        if not all(u in signature for u in coef):
+            continue
+        members: dict[int, int] = defaultdict(int)
+        for unit, c in coef.items():
+            value.setdefault(signature[unit], c)
+            if value[signature[unit]] != c:
+                break
+            members[signature[unit]] += 1
+        else:
+            # constant on the cells it touches: safe only if it covers part of one of them
+            if all(sizes[sig] == count for sig, count in members.items()):
+                return False
+    return True
 
 
 def conservative_withholding(system: str, figures: Mapping[str, Figure], k: int,
                              probes: Sequence[Probe] = ()) -> list[str]:
-    """Figures to withhold, safe by construction, until every cell of the system's rows has k firms or more.
+    """Figures of one system to withhold so that the rest is safe by construction (`_safe_by_cells`).
 
-    Any set that the rows determine is a union of cells, so once every cell holds k firms or more no
-    set of 1..k-1 firms is determined (for sums and for counts alike: bins are rows of the count
-    system). Figures go in a fixed order: the one whose removal leaves the fewest small cells, then
-    the smaller group, then the key. Frozen figures (already released) are never withheld; if only
-    they are left, what remains is exactly what earlier revisions published.
+    Starting from the frozen figures (already released), figures are kept one at a time, the larger
+    group first (ties: the key), whenever the rows kept so far stay safe by cells; the others are
+    withheld. One pass, linear in the units per figure, and deterministic. If the frozen figures
+    alone are not safe by cells, every other figure of the system is withheld (nothing new is shown).
     """
-    rows = [(key, units) for key, units in _by_system(list(figures.values())).get(system, [])]
+    rows: dict[str, list[frozenset]] = defaultdict(list)
+    for key, units in _by_system(list(figures.values())).get(system, []):
+        rows[key].append(units)
     probes = [p for p in probes if p.system == system]
-    cells = [(frozenset(sig), _firms(units), units) for sig, units in _cells([u for _, u in rows])]
-    rows_of: dict[str, set[int]] = defaultdict(set)
-    for index, (key, _) in enumerate(rows):
-        rows_of[key].add(index)
-    dropped: set[int] = set()
-    if not _unsafe(cells, dropped, k, probes):
-        return []
-    candidates = [key for key in rows_of if not figures[key].frozen]
-    order = sorted(candidates, key=lambda f: (_unsafe(cells, rows_of[f], k, probes), figures[f].size, f))
-    chosen: list[str] = []
-    for key in order:
-        chosen.append(key)
-        dropped |= rows_of[key]
-        if not _unsafe(cells, dropped, k, probes):
-            break
-    return chosen
+    signature: dict[Unit, int] = {}  # each unit's rows kept so far, as a bit set
+    next_row = 0
+
+    def with_rows(key: str) -> dict[Unit, int]:
+        nonlocal next_row
+        extended = dict(signature)
+        for units in rows[key]:
+            bit = 1 << next_row
+            for unit in units:
+                extended[unit] = extended.get(unit, 0) | bit
+            next_row += 1
+        return extended
+
+    for key in sorted(rows):
+        if figures[key].frozen:
+            signature = with_rows(key)
+    candidates = sorted((key for key in rows if not figures[key].frozen), key=lambda f: (-figures[f].size, f))
+    plain = not any(isinstance(u, OldValue) for units in rows.values() for row in units for u in row)
+    if not _safe_by_cells(signature, k, probes, plain):
+        return candidates
+    withheld = []
+    for key in candidates:
+        extended = with_rows(key)
+        if _safe_by_cells(extended, k, probes, plain):
+            signature = extended
+        else:
+            withheld.append(key)
+    return withheld
 
 
 def _exact_row_owner(violation: Violation, figures: Mapping[str, Figure]) -> str | None:
