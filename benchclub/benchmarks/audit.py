@@ -514,7 +514,7 @@ def _conservative_reason(k: int) -> str:
 
 
 def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
-          budget: int = DEFAULT_BUDGET) -> dict[str, str]:
+          budget: int | None = None) -> dict[str, str]:
     """Withhold as few figures as the greedy rule needs so that nothing small is determined.
 
     Repeatedly withhold the figure that takes part in the most violations (ties: the smaller figure,
@@ -526,7 +526,7 @@ def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (
     active = dict(by_key)
     withheld: dict[str, str] = {}
     cache: dict = {}
-    allowance = Budget(budget)
+    allowance = Budget(DEFAULT_BUDGET if budget is None else budget)
     settled: set[str] = set()
     while True:
         violations, unsure = _scan(list(active.values()), min_firms, probes, cache, allowance)
