@@ -109,7 +109,13 @@ def main() -> None:
     parser.add_argument("--firms", type=int, default=5000)
     parser.add_argument("--db", action="store_true", help="also time closing one period in a throw-away database")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--budget", type=int, default=None,
+                        help="the audit's search budget in steps (default: audit.DEFAULT_BUDGET)")
     args = parser.parse_args()
+    if args.budget is not None:
+        from benchclub.benchmarks import audit
+
+        audit.DEFAULT_BUDGET = args.budget
     time_pure(args.firms, args.profile)
     if args.db:
         time_db(args.firms)

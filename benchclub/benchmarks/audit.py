@@ -66,6 +66,25 @@ class Violation:
     what: str = ""
 
 
+DEFAULT_BUDGET = 1_000_000  # search steps per audit; counted, not timed, so every run decides alike
+
+
+class Unsure(Exception):
+    """The exact search of a system ran out of its work budget before it could prove the rows safe."""
+
+
+class Budget:
+    """A deterministic allowance of search steps shared by every exact search of one audit."""
+
+    def __init__(self, steps: int = DEFAULT_BUDGET):
+        self.left = steps
+
+    def spend(self, steps: int) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise Unsure
+
+
 @dataclass
 class _Echelon:
     """Fraction-free reduced row echelon form of a system's rows, with the row combinations behind it."""
@@ -110,18 +129,26 @@ def _echelon(matrix: list[list[int]], n: int) -> _Echelon:
 
 def _cells(rows: Sequence[frozenset]) -> list[tuple[tuple[int, ...], list[Unit]]]:
     """Units grouped by the rows they belong to (their signature), in a deterministic order."""
-    signature: dict[Unit, list[int]] = defaultdict(list)
+    signature: dict[Unit, int] = {}
     for index, units in enumerate(rows):
+        bit = 1 << index
         for unit in units:
-            signature[unit].append(index)
-    cells: dict[tuple[int, ...], list[Unit]] = defaultdict(list)
+            signature[unit] = signature.get(unit, 0) | bit
+    cells: dict[int, list[Unit]] = defaultdict(list)
     for unit, sig in signature.items():
-        cells[tuple(sig)].append(unit)
-    return sorted(cells.items())
+        cells[sig].append(unit)
+    return sorted((tuple(i for i in range(len(rows)) if sig >> i & 1), units) for sig, units in cells.items())
 
 
 def _firms(units: Iterable[Unit]) -> set:
     return {firm_of(u) for u in units}
+
+
+def _n_firms(units: Sequence[Unit]) -> int:
+    """How many firms a cell's units belong to (fast when no earlier revision's value is among them)."""
+    if not any(isinstance(u, OldValue) for u in units):
+        return len(units)
+    return len(_firms(units))
 
 
 class _System:
@@ -131,29 +158,57 @@ class _System:
         self.name, self.k = name, min_firms
         self.row_keys = [key for key, _ in rows]
         cells = _cells([units for _, units in rows])
-        weights = [len(_firms(units)) for _, units in cells]
+        weights = [_n_firms(units) for _, units in cells]
         order = sorted(range(len(cells)), key=lambda c: (weights[c] < min_firms, c))  # large cells first
         self.cells = [cells[c][1] for c in order]
         self.weights = [weights[c] for c in order]
         self.n_large = sum(1 for w in self.weights if w >= min_firms)
         self.col_of = {unit: j for j, units in enumerate(self.cells) for unit in units}
-        matrix = [[0] * len(self.cells) for _ in rows]
-        for j, c in enumerate(order):
-            for i in cells[c][0]:
-                matrix[i][j] = 1
-        self.ech = _echelon(matrix, len(self.cells))
+        self._signatures = [cells[c][0] for c in order]
+        self._ech: _Echelon | None = None
+
+    @property
+    def ech(self) -> _Echelon:
+        """The echelon form, built only when a search or a probe needs it (the pre-check does not)."""
+        if self._ech is None:
+            matrix = [[0] * len(self.cells) for _ in self.row_keys]
+            for j, sig in enumerate(self._signatures):
+                for i in sig:
+                    matrix[i][j] = 1
+            self._ech = _echelon(matrix, len(self.cells))
+        return self._ech
+
+    def afford_echelon(self, budget: Budget) -> None:
+        """Charge the echelon's size (rank bound x rows x columns, four entries a step) before building it."""
+        if self._ech is None:
+            m, n = len(self.row_keys), len(self.cells)
+            budget.spend(min(m, n) * m * (n + m) // 4)
+
+    def all_cells_large(self) -> bool:
+        """The exact pre-check: a derivable set is a union of cells, so cells of k firms or more leave none."""
+        return self.n_large == len(self.cells)
 
     def _figures(self, combination: Sequence[Fraction | int]) -> frozenset[str]:
         return frozenset(self.row_keys[i] for i, y in enumerate(combination) if y)
 
-    def small_sets(self) -> list[Violation]:
-        """Unions of cells with 1..k-1 firms in the span, by whichever exact search is cheaper here."""
+    def small_sets(self, budget: Budget) -> list[Violation]:
+        """Unions of cells with 1..k-1 firms in the span, by whichever exact search is cheaper here.
+
+        Large cells come first in the echelon, so a pivot on a small cell exists exactly when some
+        combination of the rows vanishes on every large cell and not on every small one; without one,
+        no union of small cells is in the span (the reduced null space is {0}). Raises `Unsure` when
+        the search would cost more than what is left of `budget`.
+        """
+        if self.all_cells_large():
+            return []
         small = [j for j, w in enumerate(self.weights) if w < self.k]
+        self.afford_echelon(budget)
         pivots = sum(1 for p in self.ech.pivots if self.weights[p] < self.k)
         if not small or not pivots:
             return []
         by_pivots = sum(comb(pivots, i) for i in range(1, self.k))
         by_cells = len(small) ** 2
+        self.budget = budget
         return self._pivot_sets() if by_pivots <= by_cells else self._hashed_sets(small)
 
     def _hashed_sets(self, small: list[int]) -> list[Violation]:
@@ -166,6 +221,7 @@ class _System:
         plain = not any(isinstance(u, OldValue) for j in small for u in self.cells[j])
         for size in range(1, (self.k - 1 + 1) // 2 + 1):
             for part in combinations(small, size):
+                self.budget.spend(1)
                 weight = (sum(self.weights[j] for j in part) if plain
                           else len(_firms(u for j in part for u in self.cells[j])))
                 if weight < self.k:
@@ -176,6 +232,7 @@ class _System:
             for a in parts:
                 options = [()] if total == 0 else []
                 options += [b for b in halves.get(-total, ()) if b and a[-1] < b[0]]
+                self.budget.spend(1 + len(options))
                 for b in options:
                     cols = frozenset(a + b)
                     units = frozenset(u for j in cols for u in self.cells[j])
@@ -245,9 +302,11 @@ class _System:
                 combined: dict[int, int], weight: int, found: list[Violation]) -> None:
         for idx in range(start, len(rows)):
             pivot, rest, _, _ = rows[idx]
+            self.budget.spend(1)
             w = weight + self.weights[pivot]
             if w >= self.k:
                 continue
+            self.budget.spend(len(rest) // 8)
             merged = dict(combined)
             for j, x in rest.items():
                 y = merged.get(j, 0) + x
@@ -286,13 +345,14 @@ class _System:
             seen[j] += 1
         if any(len(self.cells[j]) != count for j, count in seen.items()):
             return None  # no release can isolate part of a cell
-        return [Fraction(coef.get(j, 0)) for j in range(self.ech.n)]
+        return [Fraction(coef.get(j, 0)) for j in range(len(self.cells))]
 
-    def derives(self, probe: Probe) -> Violation | None:
+    def derives(self, probe: Probe, budget: Budget) -> Violation | None:
         """The probe's violation when the released rows determine it, else None."""
         vector = self._probe_vector(probe)
         if vector is None:
             return None
+        self.afford_echelon(budget)
         combination = self._combination({j: int(v) for j, v in enumerate(vector) if v})
         if combination is None:
             return None
@@ -300,31 +360,132 @@ class _System:
                          probe.what)
 
 
-def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
-                    cache: dict | None = None) -> list[Violation]:
-    """Every small set and probe that the given (released) figures determine, system by system.
-
-    `cache` keeps each system's answer for its exact set of rows, so the greedy loop only re-reduces
-    the systems that the last withheld figure touched.
-    """
-    cache = {} if cache is None else cache
+def _by_system(figures: Sequence[Figure]) -> dict[str, list[tuple[str, frozenset]]]:
     by_system: dict[str, list[tuple[str, frozenset]]] = defaultdict(list)
     for fig in figures:
         for system, units in fig.rows:
             if units:
                 by_system[system].append((fig.key, units))
+    return by_system
+
+
+def _scan(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe], cache: dict,
+          budget: Budget) -> tuple[list[Violation], list[str]]:
+    """The violations found exactly, and the systems whose search ran out of budget (in name order).
+
+    `cache` keeps each system's answer for its exact set of rows, so the greedy loop only re-reduces
+    the systems that the last withheld figure touched. Probes are always decided exactly (one solve).
+    """
+    by_system = _by_system(figures)
     probes_by: dict[str, list[Probe]] = defaultdict(list)
     for probe in probes:
         probes_by[probe.system].append(probe)
     found: list[Violation] = []
+    unsure: list[str] = []
     for name in sorted(by_system):
         key = (name, tuple(k for k, _ in by_system[name]))
         if key not in cache:
             system = _System(name, by_system[name], min_firms)
-            cache[key] = system.small_sets() + [v for p in probes_by.get(name, ())
-                                                if (v := system.derives(p)) is not None]
-        found.extend(cache[key])
+            try:
+                cache[key] = system.small_sets(budget) + [
+                    v for p in probes_by.get(name, ()) if (v := system.derives(p, budget)) is not None]
+            except Unsure:
+                cache[key] = None
+        if cache[key] is None:
+            unsure.append(name)
+        else:
+            found.extend(cache[key])
+    return found, unsure
+
+
+def find_violations(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
+                    cache: dict | None = None, budget: int = DEFAULT_BUDGET) -> list[Violation]:
+    """Every small set and probe that the given (released) figures determine, system by system.
+
+    Raises `Unsure` when the exact search of some system needs more than `budget` steps.
+    """
+    found, unsure = _scan(figures, min_firms, probes, {} if cache is None else cache, Budget(budget))
+    if unsure:
+        raise Unsure(", ".join(unsure))
     return found
+
+
+def _safe_by_cells(signature: Mapping[Unit, int], k: int, probes: Sequence[Probe], plain: bool) -> bool:
+    """Safe by construction: every cell (units with one signature) has k firms or more, and every probe
+    is not constant on some cell or weighs a unit in no row.
+
+    Any combination of rows takes one value on all units of a cell and 0 on units in no row, so a set
+    it determines is a union of cells (of k firms or more when every cell has them), and a probe
+    that differs inside a cell cannot be determined. Count systems carry the bins in the signature.
+    """
+    sizes = Counter(signature.values())
+    if min(sizes.values(), default=k) < k:
+        return False
+    if not plain:
+        firms: dict[int, set] = defaultdict(set)
+        for unit, sig in signature.items():
+            firms[sig].add(firm_of(unit))
+        if any(len(f) < k for f in firms.values()):
+            return False
+    for probe in probes:
+        value: dict[int, int] = {}
+        coef = {u: c for u, c in probe.coefficients if c}
+        if not all(u in signature for u in coef):
+            continue
+        members: dict[int, int] = defaultdict(int)
+        for unit, c in coef.items():
+            value.setdefault(signature[unit], c)
+            if value[signature[unit]] != c:
+                break
+            members[signature[unit]] += 1
+        else:
+            # constant on the cells it touches: safe only if it covers part of one of them
+            if all(sizes[sig] == count for sig, count in members.items()):
+                return False
+    return True
+
+
+def conservative_withholding(system: str, figures: Mapping[str, Figure], k: int,
+                             probes: Sequence[Probe] = ()) -> list[str]:
+    """Figures of one system to withhold so that the rest is safe by construction (`_safe_by_cells`).
+
+    Starting from the frozen figures (already released), figures are kept one at a time, the larger
+    group first (ties: the key), whenever the rows kept so far stay safe by cells; the others are
+    withheld. One pass, linear in the units per figure, and deterministic. If the frozen figures
+    alone are not safe by cells, every other figure of the system is withheld (nothing new is shown).
+    """
+    rows: dict[str, list[frozenset]] = defaultdict(list)
+    for key, units in _by_system(list(figures.values())).get(system, []):
+        rows[key].append(units)
+    probes = [p for p in probes if p.system == system]
+    signature: dict[Unit, int] = {}  # each unit's rows kept so far, as a bit set
+    next_row = 0
+
+    def with_rows(key: str) -> dict[Unit, int]:
+        nonlocal next_row
+        extended = dict(signature)
+        for units in rows[key]:
+            bit = 1 << next_row
+            for unit in units:
+                extended[unit] = extended.get(unit, 0) | bit
+            next_row += 1
+        return extended
+
+    for key in sorted(rows):
+        if figures[key].frozen:
+            signature = with_rows(key)
+    candidates = sorted((key for key in rows if not figures[key].frozen), key=lambda f: (-figures[f].size, f))
+    plain = not any(isinstance(u, OldValue) for units in rows.values() for row in units for u in row)
+    if not _safe_by_cells(signature, k, probes, plain):
+        return candidates
+    withheld = []
+    for key in candidates:
+        extended = with_rows(key)
+        if _safe_by_cells(extended, k, probes, plain):
+            signature = extended
+        else:
+            withheld.append(key)
+    return withheld
 
 
 def _exact_row_owner(violation: Violation, figures: Mapping[str, Figure]) -> str | None:
@@ -347,18 +508,36 @@ def _reason(chosen: Figure, violation: Violation, figures: Mapping[str, Figure],
     return f"Withheld: added to or subtracted from {listed} it would single out {what}."
 
 
-def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = ()) -> dict[str, str]:
+def _conservative_reason(k: int) -> str:
+    return (f"Withheld: with the other published groups it would leave groups of fewer than {k} firms "
+            "that could be worked out.")
+
+
+def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
+          budget: int | None = None) -> dict[str, str]:
     """Withhold as few figures as the greedy rule needs so that nothing small is determined.
 
     Repeatedly withhold the figure that takes part in the most violations (ties: the smaller figure,
-    then the key), so the result is deterministic; returns {figure key: human reason}.
+    then the key), so the result is deterministic; returns {figure key: human reason}. The exact
+    searches share `budget` steps; a system they cannot finish within it is made safe by
+    `conservative_withholding` instead, so the cost is bounded and the answer never less safe.
     """
     by_key = {f.key: f for f in figures}
     active = dict(by_key)
     withheld: dict[str, str] = {}
     cache: dict = {}
+    allowance = Budget(DEFAULT_BUDGET if budget is None else budget)
+    settled: set[str] = set()
     while True:
-        violations = find_violations(list(active.values()), min_firms, probes, cache)
+        violations, unsure = _scan(list(active.values()), min_firms, probes, cache, allowance)
+        fallback = [key for name in unsure if name not in settled
+                    for key in conservative_withholding(name, active, min_firms, probes)]
+        settled.update(unsure)  # after the fallback, only frozen figures could keep a small cell
+        if fallback:
+            for key in dict.fromkeys(fallback):
+                withheld[key] = _conservative_reason(min_firms)
+                del active[key]
+            continue
         score: Counter[str] = Counter()
         first: dict[str, Violation] = {}
         for v in violations:
