@@ -14,7 +14,7 @@ MONTHS = ("2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12")
 
 
 def test_member_kpi_page_renders_its_charts(live_server, app, page, screenshot):
-    bc = build_bench_club(16, months=MONTHS, kpi_codes=("otd_pct", "customer_reject_ppm", "inventory_turns"),
+    bc = build_bench_club(24, months=MONTHS, kpi_codes=("otd_pct", "customer_reject_ppm", "inventory_turns"),
                           close=False)
     for i, firm in enumerate(bc.suppliers[:9]):
         db.session.add(Certificate(firm_id=firm.id, standard="ISO 9001" if i % 3 else "IATF 16949", number=f"C{i}",
