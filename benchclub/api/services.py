@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from .. import permissions
 from ..audit import record
 from ..extensions import db
 from ..kpis import imports
 from ..kpis.csv_io import CsvRow, RowError
+from ..kpis.queries import identified_values_query
 from ..kpis.validation import plain_number
 from ..models import Firm, KpiDefinition, KpiValue, Period, User
 from .problems import ApiProblem
@@ -69,15 +69,7 @@ def paginate(query: sa.Select, page: int, per_page: int) -> PageOf:
 def list_values(user: User, *, firm: str | None, period: str | None, kpi: str | None, page: int,
                 per_page: int) -> PageOf:
     """Identified values the user may read, filtered by firm code, month and KPI code."""
-    source = aliased(Firm)
-    query = (
-        sa.select(KpiValue)
-        .join(Firm, Firm.id == KpiValue.firm_id)
-        .join(source, source.id == KpiValue.source_firm_id)
-        .join(Period, Period.id == KpiValue.period_id)
-        .join(KpiDefinition, KpiDefinition.id == KpiValue.kpi_id)
-        .order_by(Firm.code, Period.month, KpiDefinition.position, source.code, KpiValue.id)
-    )
+    query = identified_values_query()
     query = permissions.scope_api_kpi_values(query, user)
     if firm:
         query = query.where(Firm.code == firm)
@@ -89,7 +81,6 @@ def list_values(user: User, *, firm: str | None, period: str | None, kpi: str | 
     if permissions.can_see_identified_club_data(user, user.home_club_id) or permissions.is_admin(user):
         record(user, "view", "kpi_values", None, club_id=user.home_club_id,
                summary=f"API read of identified values firm={firm or '*'} period={period or '*'} kpi={kpi or '*'}")
-        db.session.commit()
     return result
 
 

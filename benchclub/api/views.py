@@ -138,6 +138,7 @@ def get_values(firm: str | None, period: str | None, kpi: str | None, page: int,
     """Identified values you may see: members their firm; governors their measurements and consenting
     suppliers' shared KPIs; facilitators their club (each such read is audited)."""
     result = services.list_values(api_user(), firm=firm, period=period, kpi=kpi, page=page, per_page=per_page)
+    db.session.commit()  # the audit entry of a facilitator's identified read
     return result.as_dict([services.value_dict(v) for v in result.items])
 
 

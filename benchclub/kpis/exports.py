@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from .. import permissions
 from ..clubs.services import list_kpis
 from ..extensions import db
 from ..models import Club, Firm, FirmKind, KpiDefinition, KpiValue, Period, PeriodStatus, User
 from .csv_io import write_rows
-from .queries import list_linked_suppliers
+from .queries import identified_values_query, list_linked_suppliers
 from .validation import plain_number
 
 Row = tuple[str, str, str, str, str, str]
@@ -26,16 +25,7 @@ def _source(value: KpiValue) -> str:
 def export_values(user: User | None, *, club: Club | None = None, firm: Firm | None = None,
                   month: str | None = None) -> str:
     """Values the user may see identified (no user: everything, for the CLI), as import-format CSV."""
-    source = aliased(Firm)
-    query = (
-        sa.select(KpiValue)
-        .join(Firm, Firm.id == KpiValue.firm_id)
-        .join(source, source.id == KpiValue.source_firm_id)
-        .join(Period, Period.id == KpiValue.period_id)
-        .join(KpiDefinition, KpiDefinition.id == KpiValue.kpi_id)
-        .order_by(Firm.code, Period.month, KpiDefinition.position,
-                  sa.case((KpiValue.source_firm_id == KpiValue.firm_id, 0), else_=1), source.code)
-    )
+    query = identified_values_query()
     if user is not None:
         query = permissions.scope_kpi_values(query, user)
     if club is not None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from .. import permissions
 from ..clubs.services import list_kpis
@@ -55,6 +56,21 @@ class Comparison:
     month: str
     measured: KpiValue
     reported: KpiValue | None
+
+
+def identified_values_query() -> sa.Select:
+    """Stored values joined to their firm, source firm, period and KPI, in export order (firm, month, KPI, the
+    firm's own value before customers' measurements): the base that exports and the API scope and filter."""
+    source = aliased(Firm)
+    return (
+        sa.select(KpiValue)
+        .join(Firm, Firm.id == KpiValue.firm_id)
+        .join(source, source.id == KpiValue.source_firm_id)
+        .join(Period, Period.id == KpiValue.period_id)
+        .join(KpiDefinition, KpiDefinition.id == KpiValue.kpi_id)
+        .order_by(Firm.code, Period.month, KpiDefinition.position,
+                  sa.case((KpiValue.source_firm_id == KpiValue.firm_id, 0), else_=1), source.code, KpiValue.id)
+    )
 
 
 def get_period_by_month(club: Club, month: str) -> Period | None:
