@@ -71,14 +71,66 @@ def time_pure(firms: int, profile: bool) -> None:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(12)
 
 
-def time_db(firms: int) -> None:
-    from benchclub.benchmarks.bench import _build_firms, _insert_values
+class _Split:
+    """Seconds spent in each part of a close, by wrapping the module functions a close calls by name."""
+
+    PARTS = (("load inputs", "benchclub.benchmarks.snapshots", ("load_period_inputs", "earlier_revisions")),
+             ("plan: figures + statistics", "benchclub.benchmarks.plan",
+              ("all_figures", "_earlier_figures", "_group_releases", "_share_releases")),
+             ("audit()", "benchclub.benchmarks.plan", ("audit",)),
+             ("publish_snapshot (all)", "benchclub.benchmarks.snapshots", ("publish_snapshot",)),
+             ("ladder (evaluate_club)", "benchclub.ladder.evaluation", ("evaluate_club",)))
+
+    def __init__(self) -> None:
+        import importlib
+
+        self.seconds: dict[str, float] = {name: 0.0 for name, _, _ in self.PARTS}
+        self._undo = []
+        for name, module_name, functions in self.PARTS:
+            module = importlib.import_module(module_name)
+            for fn in functions:
+                original = getattr(module, fn)
+                setattr(module, fn, self._wrap(name, original))
+                self._undo.append((module, fn, original))
+
+    def _wrap(self, name, original):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - started
+        return timed
+
+    def restore(self) -> None:
+        for module, fn, original in reversed(self._undo):
+            setattr(module, fn, original)
+
+    def report(self, total: float) -> None:
+        s = self.seconds
+        inside = s["load inputs"] + s["plan: figures + statistics"] + s["audit()"]
+        rows = [("load inputs (values, groups, certificates, earlier revisions)", s["load inputs"]),
+                ("plan: figures + group statistics + shares", s["plan: figures + statistics"]),
+                ("audit() (black box)", s["audit()"]),
+                ("write snapshot (rows, frozen facts, audit entry)", s["publish_snapshot (all)"] - inside),
+                ("ladder evaluation of every governor", s["ladder (evaluate_club)"]),
+                ("rest (period row, flushes, commit)", total - s["publish_snapshot (all)"] - s["ladder (evaluate_club)"])]
+        for label, seconds in rows:
+            print(f"  {label:<62} {seconds:6.3f} s")
+
+
+def time_db(firms: int, profile: bool = False) -> None:
+    """Build one club of `firms` suppliers (all linked to one governor) with bench/data.py, close a month."""
+    from bench import data
 
     from benchclub import create_app
-    from benchclub.clubs.services import create_club, list_kpis
+    from benchclub.clubs.services import list_kpis
     from benchclub.extensions import db
-    from benchclub.kpis.periods import close_period, open_period
+    from benchclub.kpis.periods import close_period
+    from benchclub.models import Club, Firm, FirmKind, Period
     from config import TestingConfig
+
+    import sqlalchemy as sa
 
     with tempfile.TemporaryDirectory() as tmp:
         class BenchConfig(TestingConfig):
@@ -86,22 +138,41 @@ def time_db(firms: int) -> None:
 
         app = create_app(BenchConfig)
         with app.app_context():
-            db.drop_all()
+            data.refuse_non_empty(db.engine)
             db.create_all()
-            rng = random.Random(2024)
-            club = create_club("BENCH", "Benchmark club")
-            firm_ids = _build_firms(club, firms, rng)
-            kpis = list_kpis(club)
-            period = open_period(club, "2025-01")
-            _insert_values(club, period, firm_ids, kpis, rng, 0)
-            db.session.commit()
-            started = time.perf_counter()
-            close_period(club, "2025-01")
-            db.session.commit()
-            print(f"close_period of one month, {firms} firms x 9 KPIs ({db.engine.dialect.name}): "
-                  f"{time.perf_counter() - started:.2f} s")
-            db.session.remove()
-            db.drop_all()
+            try:
+                # three months: the first closed as rows, the second closed through close_period (a warm-up
+                # that publishes), the third filled here and timed
+                size = data.Size(firms=firms, clubs=1, months=3, governor_suppliers=firms, history_closes=1)
+                prog = data.build(size, lambda _msg: None)
+                club = db.session.get(Club, prog.big_club_id)
+                month = prog.import_month
+                period_id = db.session.scalar(sa.select(Period.id).where(Period.club_id == club.id,
+                                                                         Period.month == month))
+                ids = list(db.session.scalars(sa.select(Firm.id).where(Firm.club_id == club.id,
+                                                                       Firm.kind == FirmKind.SUPPLIER)))
+                rows = data._insert_month({club.id: period_id}, {club.id: ids}, {club.id: list_kpis(club)}, 2,
+                                          random.Random(5))
+                db.session.commit()
+                split = _Split()
+                prof = cProfile.Profile() if profile else None
+                started = time.perf_counter()
+                if prof:
+                    prof.enable()
+                close_period(club, month)
+                db.session.commit()
+                if prof:
+                    prof.disable()
+                total = time.perf_counter() - started
+                split.restore()
+                print(f"close_period of one month, {firms} firms x 9 KPIs ({rows:,} values, "
+                      f"{db.engine.dialect.name}, load {os.getloadavg()[0]:.2f}): {total:.2f} s")
+                split.report(total)
+                if prof:
+                    pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+            finally:
+                db.session.remove()
+                db.drop_all()
 
 
 def main() -> None:
@@ -118,7 +189,7 @@ def main() -> None:
         audit.DEFAULT_BUDGET = args.budget
     time_pure(args.firms, args.profile)
     if args.db:
-        time_db(args.firms)
+        time_db(args.firms, args.profile)
 
 
 if __name__ == "__main__":
