@@ -76,7 +76,7 @@ class _Split:
 
     PARTS = (("load inputs", "benchclub.benchmarks.snapshots", ("load_period_inputs", "earlier_revisions")),
              ("plan: figures + statistics", "benchclub.benchmarks.plan",
-              ("all_figures", "_earlier_figures", "_group_releases", "_share_releases")),
+              ("_kpi_groups", "_active_groups", "_figures", "_group_releases", "_share_releases")),
              ("audit()", "benchclub.benchmarks.plan", ("audit",)),
              ("publish_snapshot (all)", "benchclub.benchmarks.snapshots", ("publish_snapshot",)),
              ("ladder (evaluate_club)", "benchclub.ladder.evaluation", ("evaluate_club",)))
@@ -85,6 +85,7 @@ class _Split:
         import importlib
 
         self.seconds: dict[str, float] = {name: 0.0 for name, _, _ in self.PARTS}
+        self.cpu: dict[str, float] = {name: 0.0 for name, _, _ in self.PARTS}
         self._undo = []
         for name, module_name, functions in self.PARTS:
             module = importlib.import_module(module_name)
@@ -95,42 +96,49 @@ class _Split:
 
     def _wrap(self, name, original):
         def timed(*args, **kwargs):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 self.seconds[name] += time.perf_counter() - started
+                self.cpu[name] += time.process_time() - cpu
         return timed
 
     def restore(self) -> None:
         for module, fn, original in reversed(self._undo):
             setattr(module, fn, original)
 
-    def report(self, total: float) -> None:
-        s = self.seconds
-        inside = s["load inputs"] + s["plan: figures + statistics"] + s["audit()"]
-        rows = [("load inputs (values, groups, certificates, earlier revisions)", s["load inputs"]),
-                ("plan: figures + group statistics + shares", s["plan: figures + statistics"]),
-                ("audit() (black box)", s["audit()"]),
-                ("write snapshot (rows, frozen facts, audit entry)", s["publish_snapshot (all)"] - inside),
-                ("ladder evaluation of every governor", s["ladder (evaluate_club)"]),
-                ("rest (period row, flushes, commit)", total - s["publish_snapshot (all)"] - s["ladder (evaluate_club)"])]
-        for label, seconds in rows:
-            print(f"  {label:<62} {seconds:6.3f} s")
+    def report(self, total: float, total_cpu: float) -> None:
+        """Wall and CPU seconds per part (CPU time is the steadier figure on a shared machine)."""
+        print(f"  {'part':<62} {'wall':>7}   {'cpu':>7}")
+        for label, (wall, cpu) in self.parts(total, total_cpu):
+            print(f"  {label:<62} {wall:6.3f} s {cpu:6.3f} s")
+
+    def parts(self, total: float, total_cpu: float) -> list[tuple[str, tuple[float, float]]]:
+        out = []
+        for clock, whole in ((self.seconds, total), (self.cpu, total_cpu)):
+            inside = clock["load inputs"] + clock["plan: figures + statistics"] + clock["audit()"]
+            out.append([clock["load inputs"], clock["plan: figures + statistics"], clock["audit()"],
+                        clock["publish_snapshot (all)"] - inside, clock["ladder (evaluate_club)"],
+                        whole - clock["publish_snapshot (all)"] - clock["ladder (evaluate_club)"]])
+        labels = ("load inputs (values, groups, certificates, earlier revisions)",
+                  "plan: figures + group statistics + shares", "audit() (black box)",
+                  "write snapshot (rows, frozen facts, audit entry)", "ladder evaluation of every governor",
+                  "rest (period row, flushes, commit)")
+        return list(zip(labels, zip(out[0], out[1], strict=True), strict=True))
 
 
 def time_db(firms: int, profile: bool = False) -> None:
     """Build one club of `firms` suppliers (all linked to one governor) with bench/data.py, close a month."""
-    from bench import data
+    import sqlalchemy as sa
 
+    from bench import data
     from benchclub import create_app
     from benchclub.clubs.services import list_kpis
     from benchclub.extensions import db
     from benchclub.kpis.periods import close_period
     from benchclub.models import Club, Firm, FirmKind, Period
     from config import TestingConfig
-
-    import sqlalchemy as sa
 
     with tempfile.TemporaryDirectory() as tmp:
         class BenchConfig(TestingConfig):
@@ -156,18 +164,19 @@ def time_db(firms: int, profile: bool = False) -> None:
                 db.session.commit()
                 split = _Split()
                 prof = cProfile.Profile() if profile else None
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 if prof:
                     prof.enable()
                 close_period(club, month)
                 db.session.commit()
                 if prof:
                     prof.disable()
-                total = time.perf_counter() - started
+                total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
                 split.restore()
                 print(f"close_period of one month, {firms} firms x 9 KPIs ({rows:,} values, "
-                      f"{db.engine.dialect.name}, load {os.getloadavg()[0]:.2f}): {total:.2f} s")
-                split.report(total)
+                      f"{db.engine.dialect.name}, load {os.getloadavg()[0]:.2f}): {total:.2f} s wall, "
+                      f"{total_cpu:.2f} s cpu")
+                split.report(total, total_cpu)
                 if prof:
                     pstats.Stats(prof).sort_stats("tottime").print_stats(25)
             finally:
