@@ -5,9 +5,11 @@
 
 The pure part builds PeriodFacts like a publication does (9 KPIs, 8 sectors x 4 size bands x 8
 countries x 5 tiers, 7 standards) and runs the whole audit for members and for one governor that
-knows 200 consenting suppliers. The --db part builds the club with the benchmark module's helpers,
-opens one month, inserts every value and times `close_period` (snapshot publication with the audit,
-and the other period-close subscribers).
+knows 200 consenting suppliers. The --db part builds one club of --firms suppliers, all linked to one
+governor, with bench/data.py (in a throw-away SQLite file, or in BENCH_DATABASE_URL if it is an empty
+database), fills one open month and times `close_period`: snapshot publication with the audit and the
+ladder evaluation, split into loading the inputs, building figures and statistics, audit(), writing
+the snapshot and the ladder, each in wall and CPU seconds (--profile adds a cProfile listing).
 """
 from __future__ import annotations
 
