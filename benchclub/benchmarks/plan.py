@@ -149,7 +149,8 @@ class _Group:
 def _kpi_groups(code: str, facts: PeriodFacts) -> dict[str, _Group]:
     """Every group of one KPI (sorted by key) with its values as arrays: one pass over the firms."""
     values = facts.values[code]
-    firms = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
+    firms = np.empty(len(values), dtype=object)  # firm ids as given (object: never converted)
+    firms[:] = list(values)
     vals = np.fromiter(values.values(), dtype=np.float64, count=len(values))
     positions: dict[str, list[int]] = defaultdict(list)
     groups_of = facts.groups_of
@@ -176,7 +177,9 @@ def _bin_members(group: _Group, bins: Sequence[Mapping[str, Any]]) -> list[froze
     lows = np.array([b["lo"] for b in bins], dtype=np.float64)
     index = np.clip(np.searchsorted(lows, group.values, side="right") - 1, 0, len(bins) - 1)
     order = np.argsort(index, kind="stable")
-    ids = np.array(group.ids, dtype=np.int64)[order]
+    ids = np.empty(len(group.ids), dtype=object)
+    ids[:] = group.ids
+    ids = ids[order]
     cuts = np.searchsorted(index[order], np.arange(len(bins) + 1), side="left")
     return [frozenset(ids[cuts[j]:cuts[j + 1]].tolist()) for j in range(len(bins))]
 
