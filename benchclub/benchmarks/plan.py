@@ -12,7 +12,6 @@ group's exact firm count. Earlier revisions of a republished period enter as fig
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -120,21 +119,6 @@ def members_by_group(values: Mapping[int, Any], groups_of: Mapping[int, Sequence
     return members
 
 
-def histogram_of(values: Sequence[float], edges: Sequence[float], min_count: int) -> list[dict[str, Any]]:
-    """Fixed bins, merged so that no bin holds 1 to min_count-1 firms (rule 4, audited at min_firms)."""
-
-    return merge_small_bins(stats.bin_counts(values, edges), min_count)
-
-
-def bin_members(values: Mapping[int, float], ids: Sequence[int], bins: Sequence[Mapping[str, Any]]) -> list[frozenset]:
-    """The firms counted in each bin, the same way `stats.bin_counts` counts them."""
-    lows = [b["lo"] for b in bins]
-    rows: list[set[int]] = [set() for _ in bins]
-    for f in ids:
-        rows[min(max(bisect_right(lows, values[f]) - 1, 0), len(bins) - 1)].add(f)
-    return [frozenset(r) for r in rows]
-
-
 @dataclass
 class _Group:
     """One KPI over one group, computed once per plan and shared by the figures and the releases."""
@@ -166,14 +150,16 @@ def _kpi_groups(code: str, facts: PeriodFacts) -> dict[str, _Group]:
 
 
 def _histogram(group: _Group, edges: Sequence[float], min_count: int) -> list[dict[str, Any]]:
-    """`histogram_of` over the group's values: bins [edge_i, edge_i+1), merged below min_count."""
+    """Fixed bins [edge_i, edge_i+1) over the group's values, merged so that no bin holds 1 to min_count-1
+    firms (rule 4, audited at min_firms)."""
     if group.histogram is None:
         group.histogram = merge_small_bins(stats.bin_counts_array(group.ordered, edges), min_count)
     return group.histogram
 
 
 def _bin_members(group: _Group, bins: Sequence[Mapping[str, Any]]) -> list[frozenset]:
-    """`bin_members` for a whole group at once: one bin index per firm, one frozenset per bin."""
+    """The firms counted in each bin, the same way the histogram counts them: one bin index per firm
+    (a value below the first bin counts in it, above the last in the last), one frozenset per bin."""
     lows = np.array([b["lo"] for b in bins], dtype=np.float64)
     index = np.clip(np.searchsorted(lows, group.values, side="right") - 1, 0, len(bins) - 1)
     order = np.argsort(index, kind="stable")
