@@ -5,9 +5,11 @@
 
 The pure part builds PeriodFacts like a publication does (9 KPIs, 8 sectors x 4 size bands x 8
 countries x 5 tiers, 7 standards) and runs the whole audit for members and for one governor that
-knows 200 consenting suppliers. The --db part builds the club with the benchmark module's helpers,
-opens one month, inserts every value and times `close_period` (snapshot publication with the audit,
-and the other period-close subscribers).
+knows 200 consenting suppliers. The --db part builds one club of --firms suppliers, all linked to one
+governor, with bench/data.py (in a throw-away SQLite file, or in BENCH_DATABASE_URL if it is an empty
+database), fills one open month and times `close_period`: snapshot publication with the audit and the
+ladder evaluation, split into loading the inputs, building figures and statistics, audit(), writing
+the snapshot and the ladder, each in wall and CPU seconds (--profile adds a cProfile listing).
 """
 from __future__ import annotations
 
@@ -71,13 +73,73 @@ def time_pure(firms: int, profile: bool) -> None:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(12)
 
 
-def time_db(firms: int) -> None:
-    from benchclub.benchmarks.bench import _build_firms, _insert_values
+class _Split:
+    """Seconds spent in each part of a close, by wrapping the module functions a close calls by name."""
 
+    PARTS = (("load inputs", "benchclub.benchmarks.snapshots", ("load_period_inputs", "earlier_revisions")),
+             ("plan: figures + statistics", "benchclub.benchmarks.plan",
+              ("_kpi_groups", "_active_groups", "_figures", "_group_releases", "_share_releases")),
+             ("audit()", "benchclub.benchmarks.plan", ("audit",)),
+             ("publish_snapshot (all)", "benchclub.benchmarks.snapshots", ("publish_snapshot",)),
+             ("ladder (evaluate_club)", "benchclub.ladder.evaluation", ("evaluate_club",)))
+
+    def __init__(self) -> None:
+        import importlib
+
+        self.seconds: dict[str, float] = {name: 0.0 for name, _, _ in self.PARTS}
+        self.cpu: dict[str, float] = {name: 0.0 for name, _, _ in self.PARTS}
+        self._undo = []
+        for name, module_name, functions in self.PARTS:
+            module = importlib.import_module(module_name)
+            for fn in functions:
+                original = getattr(module, fn)
+                setattr(module, fn, self._wrap(name, original))
+                self._undo.append((module, fn, original))
+
+    def _wrap(self, name, original):
+        def timed(*args, **kwargs):
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - started
+                self.cpu[name] += time.process_time() - cpu
+        return timed
+
+    def restore(self) -> None:
+        for module, fn, original in reversed(self._undo):
+            setattr(module, fn, original)
+
+    def report(self, total: float, total_cpu: float) -> None:
+        """Wall and CPU seconds per part (CPU time is the steadier figure on a shared machine)."""
+        print(f"  {'part':<62} {'wall':>7}   {'cpu':>7}")
+        for label, (wall, cpu) in self.parts(total, total_cpu):
+            print(f"  {label:<62} {wall:6.3f} s {cpu:6.3f} s")
+
+    def parts(self, total: float, total_cpu: float) -> list[tuple[str, tuple[float, float]]]:
+        out = []
+        for clock, whole in ((self.seconds, total), (self.cpu, total_cpu)):
+            inside = clock["load inputs"] + clock["plan: figures + statistics"] + clock["audit()"]
+            out.append([clock["load inputs"], clock["plan: figures + statistics"], clock["audit()"],
+                        clock["publish_snapshot (all)"] - inside, clock["ladder (evaluate_club)"],
+                        whole - clock["publish_snapshot (all)"] - clock["ladder (evaluate_club)"]])
+        labels = ("load inputs (values, groups, certificates, earlier revisions)",
+                  "plan: figures + group statistics + shares", "audit() (black box)",
+                  "write snapshot (rows, frozen facts, audit entry)", "ladder evaluation of every governor",
+                  "rest (period row, flushes, commit)")
+        return list(zip(labels, zip(out[0], out[1], strict=True), strict=True))
+
+
+def time_db(firms: int, profile: bool = False) -> None:
+    """Build one club of `firms` suppliers (all linked to one governor) with bench/data.py, close a month."""
+    import sqlalchemy as sa
+
+    from bench import data
     from benchclub import create_app
-    from benchclub.clubs.services import create_club, list_kpis
+    from benchclub.clubs.services import list_kpis
     from benchclub.extensions import db
-    from benchclub.kpis.periods import close_period, open_period
+    from benchclub.kpis.periods import close_period
+    from benchclub.models import Club, Firm, FirmKind, Period
     from config import TestingConfig
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,22 +148,42 @@ def time_db(firms: int) -> None:
 
         app = create_app(BenchConfig)
         with app.app_context():
-            db.drop_all()
+            data.refuse_non_empty(db.engine)
             db.create_all()
-            rng = random.Random(2024)
-            club = create_club("BENCH", "Benchmark club")
-            firm_ids = _build_firms(club, firms, rng)
-            kpis = list_kpis(club)
-            period = open_period(club, "2025-01")
-            _insert_values(club, period, firm_ids, kpis, rng, 0)
-            db.session.commit()
-            started = time.perf_counter()
-            close_period(club, "2025-01")
-            db.session.commit()
-            print(f"close_period of one month, {firms} firms x 9 KPIs ({db.engine.dialect.name}): "
-                  f"{time.perf_counter() - started:.2f} s")
-            db.session.remove()
-            db.drop_all()
+            try:
+                # three months: the first closed as rows, the second closed through close_period (a warm-up
+                # that publishes), the third filled here and timed
+                size = data.Size(firms=firms, clubs=1, months=3, governor_suppliers=firms, history_closes=1)
+                prog = data.build(size, lambda _msg: None)
+                club = db.session.get(Club, prog.big_club_id)
+                month = prog.import_month
+                period_id = db.session.scalar(sa.select(Period.id).where(Period.club_id == club.id,
+                                                                         Period.month == month))
+                ids = list(db.session.scalars(sa.select(Firm.id).where(Firm.club_id == club.id,
+                                                                       Firm.kind == FirmKind.SUPPLIER)))
+                rows = data._insert_month({club.id: period_id}, {club.id: ids}, {club.id: list_kpis(club)}, 2,
+                                          random.Random(5))
+                db.session.commit()
+                split = _Split()
+                prof = cProfile.Profile() if profile else None
+                started, cpu = time.perf_counter(), time.process_time()
+                if prof:
+                    prof.enable()
+                close_period(club, month)
+                db.session.commit()
+                if prof:
+                    prof.disable()
+                total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
+                split.restore()
+                print(f"close_period of one month, {firms} firms x 9 KPIs ({rows:,} values, "
+                      f"{db.engine.dialect.name}, load {os.getloadavg()[0]:.2f}): {total:.2f} s wall, "
+                      f"{total_cpu:.2f} s cpu")
+                split.report(total, total_cpu)
+                if prof:
+                    pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+            finally:
+                db.session.remove()
+                db.drop_all()
 
 
 def main() -> None:
@@ -118,7 +200,7 @@ def main() -> None:
         audit.DEFAULT_BUDGET = args.budget
     time_pure(args.firms, args.profile)
     if args.db:
-        time_db(args.firms)
+        time_db(args.firms, args.profile)
 
 
 if __name__ == "__main__":

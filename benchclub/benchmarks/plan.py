@@ -12,11 +12,12 @@ group's exact firm count. Earlier revisions of a republished period enter as fig
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from . import stats
 from .audit import Figure, OldValue, Probe, audit
@@ -118,47 +119,92 @@ def members_by_group(values: Mapping[int, Any], groups_of: Mapping[int, Sequence
     return members
 
 
-def histogram_of(values: Sequence[float], edges: Sequence[float], min_count: int) -> list[dict[str, Any]]:
-    """Fixed bins, merged so that no bin holds 1 to min_count-1 firms (rule 4, audited at min_firms)."""
+@dataclass
+class _Group:
+    """One KPI over one group, computed once per plan and shared by the figures and the releases."""
 
-    return merge_small_bins(stats.bin_counts(values, edges), min_count)
-
-
-def bin_members(values: Mapping[int, float], ids: Sequence[int], bins: Sequence[Mapping[str, Any]]) -> list[frozenset]:
-    """The firms counted in each bin, the same way `stats.bin_counts` counts them."""
-    lows = [b["lo"] for b in bins]
-    rows: list[set[int]] = [set() for _ in bins]
-    for f in ids:
-        rows[min(max(bisect_right(lows, values[f]) - 1, 0), len(bins) - 1)].add(f)
-    return [frozenset(r) for r in rows]
+    ids: list[int]
+    values: np.ndarray  # the firms' values, in the order of `ids`
+    ordered: np.ndarray  # the same values sorted
+    units: frozenset[int] | None = None
+    histogram: list[dict[str, Any]] | None = None
 
 
-def _kpi_figures(code: str, facts: PeriodFacts, members: Mapping[str, list[int]], t: Any,
-                 histograms: Mapping[str, list] | None = None) -> tuple[list[Figure], list[Probe]]:
-    values, figures, probes = facts.values[code], [], []
+def _kpi_groups(code: str, facts: PeriodFacts) -> dict[str, _Group]:
+    """Every group of one KPI (sorted by key) with its values as arrays: one pass over the firms."""
+    values = facts.values[code]
+    firms = np.empty(len(values), dtype=object)  # firm ids as given (object: never converted)
+    firms[:] = list(values)
+    vals = np.fromiter(values.values(), dtype=np.float64, count=len(values))
+    positions: dict[str, list[int]] = defaultdict(list)
+    groups_of = facts.groups_of
+    for i, firm_id in enumerate(values):
+        for key in groups_of.get(firm_id, ("all",)):
+            positions[key].append(i)
+    out = {}
+    for g in sorted(positions):
+        at = np.array(positions[g], dtype=np.intp)
+        group_values = vals[at]
+        out[g] = _Group(firms[at].tolist(), group_values, np.sort(group_values, kind="stable"))
+    return out
+
+
+def _histogram(group: _Group, edges: Sequence[float], min_count: int) -> list[dict[str, Any]]:
+    """Fixed bins [edge_i, edge_i+1) over the group's values, merged so that no bin holds 1 to min_count-1
+    firms (rule 4, audited at min_firms)."""
+    if group.histogram is None:
+        group.histogram = merge_small_bins(stats.bin_counts_array(group.ordered, edges), min_count)
+    return group.histogram
+
+
+def _bin_members(group: _Group, bins: Sequence[Mapping[str, Any]]) -> list[frozenset]:
+    """The firms counted in each bin, the same way the histogram counts them: one bin index per firm
+    (a value below the first bin counts in it, above the last in the last), one frozenset per bin."""
+    lows = np.array([b["lo"] for b in bins], dtype=np.float64)
+    index = np.clip(np.searchsorted(lows, group.values, side="right") - 1, 0, len(bins) - 1)
+    order = np.argsort(index, kind="stable")
+    ids = np.empty(len(group.ids), dtype=object)
+    ids[:] = group.ids
+    ids = ids[order]
+    cuts = np.searchsorted(index[order], np.arange(len(bins) + 1), side="left")
+    return [frozenset(ids[cuts[j]:cuts[j + 1]].tolist()) for j in range(len(bins))]
+
+
+def _units(group: _Group) -> frozenset[int]:
+    if group.units is None:
+        group.units = frozenset(group.ids)
+    return group.units
+
+
+def _kpi_figures(code: str, facts: PeriodFacts, groups: Mapping[str, _Group], t: Any) -> tuple[list[Figure], list[Probe]]:
+    figures, probes = [], []
     edges = facts.edges.get(code) or (0.0, 1.0)
-    for g, ids in sorted(members.items()):
-        n, units = len(ids), frozenset(ids)
+    for g, group in groups.items():
+        n = len(group.ids)
         if n < t.min_firms:
             continue
+        units = _units(group)
         figures.append(Figure(f"sum|{code}|{g}", ((f"sum|{code}", units),), f"{group_phrase(g)}'s statistics", n))
         if n < t.exact_n_from:
             probes.append(Probe(f"count|{code}", tuple((f, 1) for f in sorted(units)), BANDED_N))
             continue
         figures.append(Figure(f"n|{code}|{g}", ((f"count|{code}", units),), f"the number of firms in {group_phrase(g)}", n))
-        bins = (histograms or {}).get(g) or histogram_of([values[f] for f in ids], edges, t.min_firms)
-        rows = tuple((f"count|{code}", r) for r in bin_members(values, ids, bins))
+        rows = tuple((f"count|{code}", r) for r in _bin_members(group, _histogram(group, edges, t.min_firms)))
         figures.append(Figure(f"hist|{code}|{g}", rows, f"the histogram of {group_phrase(g)}", n))
     return figures, probes
 
 
-def _cert_figures(facts: PeriodFacts, t: Any) -> tuple[list[Figure], list[Probe]]:
-    members = members_by_group(dict.fromkeys(sorted(facts.active)), facts.groups_of)
+def _active_groups(facts: PeriodFacts) -> dict[str, list[int]]:
+    """Active suppliers per group, sorted by key (the universe of certificate shares)."""
+    return dict(sorted(members_by_group(dict.fromkeys(sorted(facts.active)), facts.groups_of).items()))
+
+
+def _cert_figures(facts: PeriodFacts, t: Any, members: Mapping[str, list[int]]) -> tuple[list[Figure], list[Probe]]:
     figures, probes = [], []
-    for g, ids in sorted(members.items()):
-        units = frozenset(ids)
+    for g, ids in members.items():
         if len(ids) < t.min_firms:
             continue
+        units = frozenset(ids)
         if len(ids) < t.exact_n_from:
             probes.extend(Probe(f"cert|{s}", tuple((f, 1) for f in sorted(units)), BANDED_N) for s in facts.standards)
             continue
@@ -171,14 +217,19 @@ def _cert_figures(facts: PeriodFacts, t: Any) -> tuple[list[Figure], list[Probe]
     return figures, probes
 
 
-def all_figures(facts: PeriodFacts, t: Any) -> tuple[list[Figure], list[Probe]]:
-    """Every figure the period could release (before the audit) and the probes that must stay hidden."""
-    figures, probes = _cert_figures(facts, t)
+def _figures(facts: PeriodFacts, t: Any, groups: Mapping[str, Mapping[str, _Group]],
+             active: Mapping[str, list[int]]) -> tuple[list[Figure], list[Probe]]:
+    figures, probes = _cert_figures(facts, t, active)
     for code in sorted(facts.values):
-        kf, kp = _kpi_figures(code, facts, members_by_group(facts.values[code], facts.groups_of), t)
+        kf, kp = _kpi_figures(code, facts, groups[code], t)
         figures += kf
         probes += kp
     return figures, probes
+
+
+def all_figures(facts: PeriodFacts, t: Any) -> tuple[list[Figure], list[Probe]]:
+    """Every figure the period could release (before the audit) and the probes that must stay hidden."""
+    return _figures(facts, t, {code: _kpi_groups(code, facts) for code in facts.values}, _active_groups(facts))
 
 
 def _earlier_figures(current: PeriodFacts, earlier: EarlierRevision, t: Any) -> tuple[list[Figure], list[Probe]]:
@@ -202,16 +253,19 @@ def _earlier_figures(current: PeriodFacts, earlier: EarlierRevision, t: Any) -> 
     return out, probes
 
 
-def _group_releases(facts: PeriodFacts, t: Any, governor: bool) -> dict[tuple[str, str], GroupRelease]:
+def _group_releases(facts: PeriodFacts, t: Any, governor: bool,
+                    groups: Mapping[str, Mapping[str, _Group]]) -> dict[tuple[str, str], GroupRelease]:
     out = {}
     rule1 = (RULE1_GOVERNOR if governor else RULE1_MEMBER).format(k=t.min_firms)
     for code in sorted(facts.values):
-        values = facts.values[code]
         edges = facts.edges.get(code) or (0.0, 1.0)
-        for g, ids in sorted(members_by_group(values, facts.groups_of).items()):
-            vals = [values[f] for f in ids]
-            rel = GroupRelease(code, g, ids, stats.summary(vals), histogram_of(vals, edges, t.min_firms),
-                               dict(zip(ids, stats.percentile_ranks(vals, facts.higher.get(code, True)), strict=True)))
+        higher = facts.higher.get(code, True)
+        for g, group in groups[code].items():
+            ids = group.ids
+            summary = stats.summary_sorted(group.ordered, group.values)
+            ranks = stats.percentile_ranks_sorted(group.values, group.ordered, higher)
+            rel = GroupRelease(code, g, ids, summary, _histogram(group, edges, t.min_firms),
+                               dict(zip(ids, ranks, strict=True)))
             if len(ids) < t.min_firms:
                 rel.withheld = rel.histogram_withheld = rule1
             elif len(ids) < t.exact_n_from:
@@ -220,11 +274,12 @@ def _group_releases(facts: PeriodFacts, t: Any, governor: bool) -> dict[tuple[st
     return out
 
 
-def _share_releases(facts: PeriodFacts, t: Any) -> dict[tuple[str, str], ShareRelease]:
+def _share_releases(facts: PeriodFacts, t: Any, members: Mapping[str, list[int]]) -> dict[tuple[str, str], ShareRelease]:
     out = {}
-    for g, ids in sorted(members_by_group(dict.fromkeys(sorted(facts.active)), facts.groups_of).items()):
+    for g, ids in members.items():
+        firms = set(ids)
         for s in facts.standards:
-            holding = len(set(ids) & facts.certificates.get(s, frozenset()))
+            holding = len(firms & facts.certificates.get(s, frozenset()))
             rel = ShareRelease(g, s, len(ids), holding)
             if len(ids) < t.min_firms:
                 rel.withheld = RULE1_SHARE.format(k=t.min_firms)
@@ -236,18 +291,24 @@ def _share_releases(facts: PeriodFacts, t: Any) -> dict[tuple[str, str], ShareRe
 
 def plan_release(facts: PeriodFacts, club: Any, *, known: frozenset[int] = frozenset(),
                  earlier: Sequence[EarlierRevision] = (), governor: bool = False) -> ReleasePlan:
-    """Compute the period's figures for an audience that knows `known` and audit them all at once."""
+    """Compute the period's figures for an audience that knows `known` and audit them all at once.
+
+    Each KPI's groups are gathered once (`_kpi_groups`: values as arrays, sorted once per group) and serve
+    the figures (sums, n, histogram bins) and the released statistics, histograms and ranks alike.
+    """
 
     t = Thresholds.from_club(club)
     own = facts.without(frozenset(known))
-    figures, probes = all_figures(own, t)
+    groups = {code: _kpi_groups(code, own) for code in own.values}
+    active = _active_groups(own)
+    figures, probes = _figures(own, t, groups, active)
     for rev in earlier:
         ef, ep = _earlier_figures(own, EarlierRevision(rev.revision, rev.facts.without(frozenset(known)),
                                                        rev.released), t)
         figures += ef
         probes += ep
     withheld = audit(figures, t.min_firms, probes)
-    plan = ReleasePlan(own, _group_releases(own, t, governor), _share_releases(own, t), withheld)
+    plan = ReleasePlan(own, _group_releases(own, t, governor, groups), _share_releases(own, t, active), withheld)
     for (code, g), rel in plan.stats.items():
         rel.withheld = rel.withheld or withheld.get(f"sum|{code}|{g}")
         rel.n_withheld = withheld.get(f"n|{code}|{g}")

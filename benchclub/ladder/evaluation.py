@@ -24,6 +24,7 @@ from ..models import (
     ImprovementAction,
     KpiDefinition,
     KpiValue,
+    Ladder,
     LadderEvaluation,
     Period,
     Recommendation,
@@ -144,6 +145,21 @@ def list_links(governor: Firm) -> list[SupplyLink]:
     ))
 
 
+def _link_rows(governor: Firm) -> list[sa.Row]:
+    """`list_links` as plain (supplier_id, created_at) rows, same order: all a stored evaluation needs."""
+    return list(db.session.execute(
+        sa.select(SupplyLink.supplier_id, SupplyLink.created_at).join(Firm, Firm.id == SupplyLink.supplier_id)
+        .where(SupplyLink.governor_id == governor.id, Firm.active.is_(True)).order_by(Firm.name)
+    ))
+
+
+def _assess(governor: Firm, period: str, rules: LadderRules, links: list) -> list[Assessment]:
+    """The engine's assessment of each linked supplier (anything with supplier_id and created_at)."""
+    facts = load_facts(governor, links, rules, period)
+    labels, units = kpi_wording(governor.club_id)
+    return [evaluate(rules, facts[link.supplier_id], period, labels, units) for link in links]
+
+
 def assess_suppliers(governor: Firm, period: str, *, links: list[SupplyLink] | None = None,
                      actor: User | None = None) -> list[SupplierAssessment]:
     """Run the rules for the governor's suppliers in a period without storing anything.
@@ -153,10 +169,8 @@ def assess_suppliers(governor: Firm, period: str, *, links: list[SupplyLink] | N
     """
     rules = rules_in_force(governor, period, actor=actor)
     links = list_links(governor) if links is None else links
-    facts = load_facts(governor, links, rules, period)
-    labels, units = kpi_wording(governor.club_id)
-    return [SupplierAssessment(link.supplier, link, evaluate(rules, facts[link.supplier_id], period, labels, units))
-            for link in links]
+    return [SupplierAssessment(link.supplier, link, a)
+            for link, a in zip(links, _assess(governor, period, rules, links), strict=True)]
 
 
 def rules_in_force(governor: Firm, period: str, *, actor: User | None = None) -> LadderRules:
@@ -174,51 +188,79 @@ def _version_and_history(governor: Firm, period: str, *, actor: User | None = No
     return services.ladder_in_force(versions, period), versions
 
 
+def _evaluation_rows(governor: Firm, period: str, links: list, *, actor: User | None) -> tuple[Ladder, list[dict]]:
+    """The evaluations to store for a closed period (as column values), older pending ones superseded.
+
+    A promotion or demotion waits for the governor's decision; a hold is recorded as noted. A new
+    evaluation supersedes the pair's older pending recommendations, unless a later period's
+    recommendation already waits (then the new one is stored as superseded).
+    """
+    if period not in closed_months(governor.club_id, period):
+        raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.", field="period")
+    ladder, versions = _version_and_history(governor, period, actor=actor, store=True)
+    rules = services.ladder_rules(ladder, versions, closed_months(governor.club_id, period))
+    assessments = _assess(governor, period, rules, links)
+    pending: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for ev_id, supplier_id, month in db.session.execute(
+            sa.select(LadderEvaluation.id, LadderEvaluation.supplier_id, LadderEvaluation.period_month)
+            .where(LadderEvaluation.governor_id == governor.id, LadderEvaluation.status == DecisionStatus.PENDING)
+            .order_by(LadderEvaluation.id)):
+        pending[supplier_id].append((ev_id, month))
+    rows, superseded = [], []
+    for link, a in zip(links, assessments, strict=True):
+        older = pending.get(link.supplier_id, ())
+        decision = DecisionStatus.NOTED if a.recommendation == "hold" else DecisionStatus.PENDING
+        if any(month > period for _, month in older):
+            decision = DecisionStatus.SUPERSEDED  # a later period's recommendation already waits
+        else:
+            superseded.extend(ev_id for ev_id, _ in older)
+        rows.append(dict(governor_id=governor.id, supplier_id=link.supplier_id, ladder_id=ladder.id,
+                         period_month=period, current_stage=a.current_stage,
+                         recommendation=Recommendation(a.recommendation), target_stage=a.target_stage,
+                         criteria=a.criteria_dicts(), status=decision, reason=a.reason))
+    for start in range(0, len(superseded), 500):  # ORM-enabled: evaluations already in the session follow
+        db.session.execute(sa.update(LadderEvaluation).where(LadderEvaluation.id.in_(superseded[start:start + 500]))
+                           .values(status=DecisionStatus.SUPERSEDED))
+    return ladder, rows
+
+
+def _record_evaluation(governor: Firm, ladder: Ladder, period: str, rows: list[dict], actor: User | None) -> None:
+    record(actor, "evaluate", "ladder", ladder.id, club_id=governor.club_id,
+           summary=f"{governor.code} ladder v{ladder.version} evaluated for {period}: "
+                   f"{sum(1 for r in rows if r['status'] == DecisionStatus.PENDING)} recommendations pending")
+
+
 def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None) -> list[LadderEvaluation]:
     """Evaluate every supplier of a governor for a closed period and store the recommendations.
 
     A promotion or demotion waits for the governor's decision; a hold is recorded as noted. A new
     evaluation supersedes the pair's older pending recommendations.
     """
-    if period not in closed_months(governor.club_id, period):
-        raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.", field="period")
-    ladder, _ = _version_and_history(governor, period, actor=actor, store=True)
-    results = assess_suppliers(governor, period, actor=actor)
-    pending = defaultdict(list)
-    for ev in db.session.scalars(sa.select(LadderEvaluation).where(LadderEvaluation.governor_id == governor.id,
-                                                                   LadderEvaluation.status == DecisionStatus.PENDING)):
-        pending[ev.supplier_id].append(ev)
-    stored = [_store(governor, ladder.id, r, period, pending[r.supplier.id]) for r in results]
+    links = list_links(governor)
+    ladder, rows = _evaluation_rows(governor, period, links, actor=actor)
+    stored = [LadderEvaluation(**row) for row in rows]
+    db.session.add_all(stored)
     db.session.flush()
-    record(actor, "evaluate", "ladder", ladder.id, club_id=governor.club_id,
-           summary=f"{governor.code} ladder v{ladder.version} evaluated for {period}: "
-                   f"{sum(1 for e in stored if e.status == DecisionStatus.PENDING)} recommendations pending")
+    _record_evaluation(governor, ladder, period, rows, actor)
     return stored
 
 
-def _store(governor: Firm, ladder_id: int, result: SupplierAssessment, period: str,
-           older: list[LadderEvaluation]) -> LadderEvaluation:
-    a = result.assessment
-    decision = DecisionStatus.NOTED if a.recommendation == "hold" else DecisionStatus.PENDING
-    if any(ev.period_month > period for ev in older):
-        decision = DecisionStatus.SUPERSEDED  # a later period's recommendation already waits
-    else:
-        for ev in older:
-            ev.status = DecisionStatus.SUPERSEDED
-    evaluation = LadderEvaluation(
-        governor_id=governor.id, supplier_id=result.supplier.id, ladder_id=ladder_id, period_month=period,
-        current_stage=a.current_stage, recommendation=Recommendation(a.recommendation),
-        target_stage=a.target_stage, criteria=a.criteria_dicts(), status=decision, reason=a.reason,
-    )
-    db.session.add(evaluation)
-    return evaluation
-
-
 def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> int:
-    """Evaluate every governor of a club for a period; returns how many evaluations were stored."""
+    """Evaluate every governor of a club for a period; returns how many evaluations were stored.
+
+    The same evaluations as `evaluate_governor`, read with one query per kind of evidence and written
+    with one bulk insert per governor (no ORM objects): this runs inside every period close.
+    """
     governors = db.session.scalars(sa.select(Firm).where(Firm.club_id == club_id, Firm.kind == FirmKind.GOVERNOR,
-                                                         Firm.active.is_(True)))
-    return sum(len(evaluate_governor(g, period, actor=actor)) for g in governors)
+                                                         Firm.active.is_(True))).all()
+    count = 0
+    for governor in governors:
+        ladder, rows = _evaluation_rows(governor, period, _link_rows(governor), actor=actor)
+        if rows:
+            db.session.execute(sa.insert(LadderEvaluation), rows)
+        _record_evaluation(governor, ladder, period, rows, actor)
+        count += len(rows)
+    return count
 
 
 def _on_period_closed(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:

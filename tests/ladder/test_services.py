@@ -286,3 +286,36 @@ def test_the_home_panel_and_the_ladder_agree_on_the_stage_in_force(world):
     panel = member_ladder_panel(world.users["member_a"])
     row = next(r for r in panel.context["rows"] if r["governor"].code == "GOV-1")
     assert row["stage"] == services.get_stage(g1, a) == 2 and row["since"] == "2025-01"
+
+
+def test_the_close_stores_the_same_evaluations_as_evaluate_governor(world):
+    # The close writes evaluations in one bulk insert (evaluate_club), the ladder page through the ORM
+    # (evaluate_governor): both must store the same rows, and the later supersedes the earlier.
+    a, b, g1, g2 = (world.firms[k] for k in ("A", "B", "G1", "G2"))
+    link_supplier(g1, b, 1)
+    ready_for_stage_2(world.club, a, [g1, g2], months=SIX_MONTHS[:-1])
+    ready_for_stage_2(world.club, b, [g1], months=SIX_MONTHS[:-1], otd=90.0)
+    open_period(world.club, "2025-06")
+    for firm, otd in ((a, 99.0), (b, 91.0)):
+        put_value(firm, "customer_reject_ppm", "2025-06", 100.0)
+        put_value(firm, "otd_pct", "2025-06", otd)
+    close_period(world.club, "2025-06")
+    fields = ("supplier_id", "ladder_id", "period_month", "current_stage", "recommendation", "target_stage",
+              "criteria", "reason")
+    for governor in (g1, g2):
+        at_close = evaluations(governor)
+        assert at_close and {e.period_month for e in at_close} == {"2025-06"}
+        db.session.expire_all()
+        again = evaluation.evaluate_governor(governor, "2025-06")
+        db.session.expire_all()
+        stored = evaluations(governor)
+        by_close, by_page = stored[:len(at_close)], stored[len(at_close):]
+        assert [[getattr(e, f) for f in fields] for e in by_close] == [[getattr(e, f) for f in fields] for e in by_page]
+        assert [e.id for e in by_page] == [e.id for e in again]
+        assert {e.status for e in by_close} <= {DecisionStatus.SUPERSEDED, DecisionStatus.NOTED}
+        for old, new in zip(by_close, by_page, strict=True):
+            assert new.status in (DecisionStatus.PENDING, DecisionStatus.NOTED)
+            assert old.status == (DecisionStatus.SUPERSEDED if new.status == DecisionStatus.PENDING
+                                  else DecisionStatus.NOTED)
+    assert any(e.recommendation.value == "promote" for e in evaluations(g1))
+    assert any(e.recommendation.value == "hold" for e in evaluations(g1))
