@@ -33,7 +33,7 @@ def synthetic_facts(firms: int, seed: int = 2024):
     """PeriodFacts of a big club, built the way `snapshots.period_facts` builds them."""
     from benchclub.benchmarks.disclosure import PeriodFacts
     from benchclub.benchmarks.snapshots import group_keys_for
-    from benchclub.clubs.catalogue import default_catalogue
+    from benchclub.catalogue import default_catalogue
 
     rng = random.Random(seed)
     kpis = default_catalogue()
@@ -75,9 +75,10 @@ def time_db(firms: int) -> None:
     from benchclub.benchmarks.bench import _build_firms, _insert_values
 
     from benchclub import create_app
-    from benchclub.clubs.services import create_club, list_kpis
+    from benchclub.catalogue import list_kpis
+    from benchclub.clubs.services import create_club
     from benchclub.extensions import db
-    from benchclub.kpis.periods import close_period, open_period
+    from benchclub.periods.services import close_period, open_period
     from config import TestingConfig
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -60,8 +60,8 @@ def time_import(data: bytes) -> tuple[int, float]:
 def time_closes(prog: Programme) -> dict[str, float]:
     """Close the import month of the big club, then of every other club; seconds each."""
     from benchclub.extensions import db
-    from benchclub.kpis.periods import close_period
     from benchclub.models import Club
+    from benchclub.periods.services import close_period
 
     times = {}
     for club_id in [prog.big_club_id] + [c for c in prog.club_ids if c != prog.big_club_id]:

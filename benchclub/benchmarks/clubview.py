@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from ..catalogue import list_kpis
 from ..extensions import db
-from ..kpis.periods import find_period
 from ..models import Club, Firm, KpiDefinition, Period, PeriodStatus, SnapshotFirm, User
+from ..periods.services import find_period
 from . import queries, stats
 from .disclosure import RawStat, ReleasedStat, Viewer, release_stat
 from .snapshots import compute_kpi_groups, load_period_inputs
@@ -86,7 +87,7 @@ def _published_rows(club: Club, viewer: Viewer, month: str, group: str) -> list[
     for r in firm_rows:
         by_kpi.setdefault(r.kpi_code, []).append(r)
     rows = []
-    for kpi in queries.list_kpi_definitions(club):
+    for kpi in list_kpis(club):
         stat = released.get((snapshot.id, kpi.code)) or queries.empty_release(kpi.code, group, club)
         kpi_rows = by_kpi.get(kpi.code, [])
         best, tail = _split(kpi, {r.firm_id: r.value for r in kpi_rows},
@@ -131,7 +132,7 @@ def tail_shortening(club: Club, viewer: Viewer, month: str) -> list[TailChange]:
     wanted = [ids[m] for m in (month, before_month) if m in ids]
     released = queries.release_for_snapshots(wanted, "all", viewer, club)
     out = []
-    for kpi in queries.list_kpi_definitions(club):
+    for kpi in list_kpis(club):
         now = released.get((ids.get(month), kpi.code))
         before = released.get((ids.get(before_month), kpi.code))
         higher = kpi.higher_is_better

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from ..catalogue import list_kpis
 from ..extensions import db
-from ..kpis.periods import month_end
 from ..models import Certificate, Club, Firm, KpiDefinition, SnapshotFirm
+from ..months import month_end
 from ..permissions import consented_kpis_by_supplier
 from . import queries
 from .charts import sparkline_pair
@@ -101,7 +102,7 @@ def build_dashboard(viewer: Viewer, club: Club, month: str | None, group: str | 
     history = queries.snapshots_up_to(club, month, SPARK_MONTHS)
     released = queries.release_for_snapshots([sid for sid, _ in history], group, viewer, club)
     comparators = queries.comparators_by_kpi(club)
-    for kpi in queries.list_kpi_definitions(club):
+    for kpi in list_kpis(club):
         stat = released.get((snapshot.id, kpi.code)) or queries.empty_release(kpi.code, group, club)
         spark = [(m, getattr(released.get((sid, kpi.code)), "firm_value", None),
                   getattr(released.get((sid, kpi.code)), "stats", {}).get("p50")) for sid, m in history]

@@ -15,7 +15,6 @@ from ..models import (
     Club,
     Comparator,
     ComparatorValue,
-    KpiDefinition,
     Period,
     PeriodStatus,
     Snapshot,
@@ -212,13 +211,6 @@ def comparators_by_kpi(club: Club) -> dict[str, list[ComparatorQuantiles]]:
         out[value.kpi_code].append(ComparatorQuantiles(comp.name, comp.region, comp.year, comp.source,
                                                        comp.sample_size, comp.illustrative, quantiles))
     return out
-
-
-def list_kpi_definitions(club: Club) -> list[KpiDefinition]:
-    """The club's active KPIs in display order."""
-    from ..clubs.services import list_kpis
-
-    return list_kpis(club)
 
 
 def released_shares(snapshot: Snapshot | None, group_key: str, viewer: Viewer, club: Club) -> list[ReleasedShare]:

@@ -5,6 +5,7 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from .. import jsonout, pagecache
+from ..catalogue import list_kpis
 from ..models import Club, KpiDefinition
 from ..permissions import (
     Role,
@@ -23,7 +24,7 @@ from .position import build_positions, by_gap
 
 
 def _find_kpi(club: Club, code: str) -> KpiDefinition:
-    kpi = next((k for k in queries.list_kpi_definitions(club) if k.code == code), None)
+    kpi = next((k for k in list_kpis(club) if k.code == code), None)
     if kpi is None:
         abort(404)
     return kpi

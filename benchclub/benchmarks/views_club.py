@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..catalogue import list_kpis
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
 from ..models import Club
@@ -142,7 +143,7 @@ def edit_comparator(comparator_id: int):
     """Edit a comparator's description and quantiles."""
     club = _club()
     comparator = _comparator_or_404(club, comparator_id)
-    kpis = queries.list_kpi_definitions(club)
+    kpis = list_kpis(club)
     codes = [k.code for k in kpis]
     values = {v.kpi_code: v for v in comparator.values}
     form = comparator_form(codes, obj=comparator, data={f"{c}__{q}": getattr(values.get(c), q, None)

@@ -11,10 +11,10 @@ from ..clubs.services import get_club, get_firm
 from ..errors import DomainError
 from ..extensions import db
 from ..models import User
+from ..periods.services import parse_month
 from ..transactions import run_atomically
 from . import exports, imports
 from .csv_io import FileTooLargeError, check_size
-from .periods import parse_month
 
 
 def _user(email: str | None) -> User | None:

@@ -13,12 +13,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import permissions
 from ..audit import record
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..errors import ConflictError, DomainError, PermissionDeniedError
 from ..extensions import db
 from ..models import Firm, KpiDefinition, KpiValue, Period, User
+from ..periods.services import PeriodClosedError, get_open_period
 from ..transactions import is_unique_violation
-from .periods import PeriodClosedError, get_open_period
 from .validation import CheckedValue, check_value, describe, parse_number
 
 

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from ..benchmarks.disclosure import MEMBER, ReleasedDifference, Viewer, release_median_difference
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
-from ..kpis.periods import list_closed_months, next_month, parse_month
 from ..models import (
     ActionStatus,
     Club,
@@ -29,6 +28,8 @@ from ..models import (
     WorkshopRegistration,
     WorkshopStatus,
 )
+from ..months import next_month
+from ..periods.services import list_closed_months, parse_month
 from ..permissions import is_workshop_published
 from . import rules
 
