@@ -22,6 +22,15 @@ def default_catalogue() -> tuple[dict[str, Any], ...]:
         return tuple(json.load(fh)["kpis"])
 
 
+def find_kpi(club: Club | int, code: str, *, active_only: bool = True) -> KpiDefinition | None:
+    """The KPI of the club's catalogue with this code, or None."""
+    club_id = club if isinstance(club, int) else club.id
+    query = sa.select(KpiDefinition).where(KpiDefinition.club_id == club_id, KpiDefinition.code == code)
+    if active_only:
+        query = query.where(KpiDefinition.active.is_(True))
+    return db.session.scalar(query)
+
+
 def list_kpis(club: Club | int, *, active_only: bool = True) -> list[KpiDefinition]:
     """The club's KPI catalogue in display order."""
     club_id = club if isinstance(club, int) else club.id

@@ -1,7 +1,9 @@
-"""Read models of the benchmarks feature: snapshots -> released dataclasses, through disclosure.
+"""The one read model of the benchmarks feature: snapshots -> released dataclasses, through disclosure.
 
-Members and governors only ever read current snapshots of closed periods (rule 6); the
-facilitator may also preview an open period, computed live and never stored.
+Every audience (member/, governor/, club/), the CLI, the reports and the ladder's scorecard read
+snapshots, comparators, certificates and customer measurements here. Members and governors only ever
+read current snapshots of closed periods (rule 6); the facilitator may also preview an open period,
+computed live and never stored.
 """
 from __future__ import annotations
 
@@ -12,9 +14,13 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import (
+    Certificate,
     Club,
     Comparator,
     ComparatorValue,
+    Firm,
+    KpiDefinition,
+    KpiValue,
     Period,
     PeriodStatus,
     Snapshot,
@@ -22,6 +28,7 @@ from ..models import (
     SnapshotFirm,
     SnapshotStat,
 )
+from ..months import month_end
 from .disclosure import (
     RawStat,
     ReleasedShare,
@@ -240,3 +247,39 @@ def _known_in_group(snapshot_id: int, group_key: str, known_ids: set[int]) -> in
     return db.session.scalar(sa.select(sa.func.count(sa.distinct(SnapshotFirm.firm_id))).where(
         SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.group_key == group_key,
         SnapshotFirm.firm_id.in_(known_ids))) or 0
+
+
+def own_valid_standards(firm_id: int | None, month: str) -> set[str]:
+    """Standards the viewing firm holds a valid certificate for at the end of the month."""
+    if firm_id is None:
+        return set()
+    end = month_end(month)
+    return set(db.session.scalars(sa.select(Certificate.standard).where(
+        Certificate.firm_id == firm_id, Certificate.issued_on <= end, Certificate.expires_on >= end)))
+
+
+def customer_measurements(firm: Firm, month: str) -> dict[str, list[tuple[str, float]]]:
+    """KPI code -> (customer name, value) the firm's governors measured for it in a month (its own data)."""
+    source = sa.orm.aliased(Firm)
+    rows = db.session.execute(
+        sa.select(KpiDefinition.code, source.name, KpiValue.value)
+        .join(KpiValue, KpiValue.kpi_id == KpiDefinition.id)
+        .join(Period, Period.id == KpiValue.period_id).join(source, source.id == KpiValue.source_firm_id)
+        .where(KpiValue.firm_id == firm.id, KpiValue.source_firm_id != firm.id, Period.month == month,
+               KpiValue.is_nil.is_(False)).order_by(source.name))
+    out: dict[str, list[tuple[str, float]]] = {}
+    for code, name, value in rows:
+        out.setdefault(code, []).append((name, value))
+    return out
+
+
+def released_club_history(viewer: Viewer, club: Club, months: list[str]) -> dict[tuple[str, str], ReleasedStat]:
+    """(month, KPI code) -> the whole-club statistics released to this viewer for the published months among
+    `months` (for a governor: computed over the firms it does not know, rule 7)."""
+    published = [m for m in published_months(club) if m in set(months)]
+    if not published:
+        return {}
+    history = snapshots_up_to(club, max(published), len(months))
+    by_id = {sid: m for sid, m in history}
+    released = release_for_snapshots(list(by_id), "all", viewer, club)
+    return {(by_id[sid], code): stat for (sid, code), stat in released.items()}

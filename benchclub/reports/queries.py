@@ -15,10 +15,9 @@ import sqlalchemy as sa
 
 from ..benchmarks import queries as bq
 from ..benchmarks.charts import Chart, cert_share_chart
-from ..benchmarks.clubview import TailChange, tail_shortening
-from ..benchmarks.dashboard import own_valid_standards
+from ..benchmarks.club.rows import TailChange, tail_shortening
 from ..benchmarks.disclosure import MEMBER, ReleasedShare, ReleasedStat, Viewer, audit_counts, n_label
-from ..benchmarks.member_charts import member_tail_over_time_chart
+from ..benchmarks.member.charts import member_tail_over_time_chart
 from ..catalogue import list_kpis
 from ..extensions import db
 from ..kpis.queries import get_completeness
@@ -108,7 +107,7 @@ def build_report(club: Club, span: ReportSpan, firm: Firm | None = None) -> Club
     report.kpis = _kpi_sections(club, viewer, end_month)
     snapshot = bq.current_snapshot(club, end_month)
     report.shares = bq.released_shares(snapshot, "all", viewer, club)
-    own = own_valid_standards(firm.id, end_month) if firm is not None else set()
+    own = bq.own_valid_standards(firm.id, end_month) if firm is not None else set()
     report.shares_chart = cert_share_chart(report.shares, own, show_own=firm is not None, chart_id="report-certs")
     report.stage_mix, report.stage_pairs = _stage_mix(club, end_month)
     report.workshops = _workshops(club, span)

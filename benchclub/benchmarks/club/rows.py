@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..catalogue import list_kpis
-from ..extensions import db
-from ..models import Club, Firm, KpiDefinition, Period, PeriodStatus, SnapshotFirm, User
-from ..periods.services import find_period
-from . import queries, stats
-from .disclosure import RawStat, ReleasedStat, Viewer, release_stat
-from .snapshots import compute_kpi_groups, load_period_inputs
+from ...catalogue import list_kpis
+from ...extensions import db
+from ...models import Club, Firm, KpiDefinition, Period, PeriodStatus, SnapshotFirm, User
+from ...periods.services import find_period
+from .. import queries, stats
+from ..disclosure import RawStat, ReleasedStat, Viewer, release_stat
+from ..snapshots import compute_kpi_groups, load_period_inputs
 
 
 @dataclass
@@ -143,7 +143,7 @@ def tail_shortening(club: Club, viewer: Viewer, month: str) -> list[TailChange]:
 
 def audit_identified_view(actor: User, club: Club, what: str, month: str | None, group: str) -> None:
     """Rule 8: every identified view by a facilitator is written to the audit log."""
-    from ..audit import record
+    from ...audit import record
 
     record(actor, "view", "benchmarks", club.id, club_id=club.id,
            summary=f"identified benchmarks: {what} {month or ''} {group}".strip(),
