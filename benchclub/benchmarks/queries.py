@@ -283,3 +283,26 @@ def released_club_history(viewer: Viewer, club: Club, months: list[str]) -> dict
     by_id = {sid: m for sid, m in history}
     released = release_for_snapshots(list(by_id), "all", viewer, club)
     return {(by_id[sid], code): stat for (sid, code), stat in released.items()}
+
+
+def club_firms(club: Club) -> dict[int, Firm]:
+    """The club's firms by id, to name identified rows (the facilitator's club view)."""
+    return {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.club_id == club.id))}
+
+
+def identified_rows(snapshot_id: int, group_key: str) -> dict[str, list[SnapshotFirm]]:
+    """KPI code -> the snapshot's per-firm rows of one group: identified, for the facilitator only (rule 8)."""
+    by_kpi: dict[str, list[SnapshotFirm]] = {}
+    for row in db.session.scalars(sa.select(SnapshotFirm).where(
+            SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.group_key == group_key)):
+        by_kpi.setdefault(row.kpi_code, []).append(row)
+    return by_kpi
+
+
+def known_firm_values(snapshot_id: int, kpi_code: str, firm_ids: set[int]) -> list[tuple[float, Firm]]:
+    """(frozen value, firm) of the given firms in the snapshot's whole-club rows for one KPI, by firm name:
+    a governor's consenting suppliers only (rule 7); never a percentile rank."""
+    return [(value, firm) for value, firm in db.session.execute(
+        sa.select(SnapshotFirm.value, Firm).join(Firm, Firm.id == SnapshotFirm.firm_id).where(
+            SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.kpi_code == kpi_code,
+            SnapshotFirm.group_key == "all", SnapshotFirm.firm_id.in_(firm_ids)).order_by(Firm.name))]

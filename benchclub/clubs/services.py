@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..audit import record
-from ..catalogue import default_catalogue
+from ..catalogue import default_catalogue, find_kpi
 from ..errors import DomainError, NotFoundError
 from ..events import governor_added
 from ..extensions import db
@@ -171,8 +171,7 @@ def _check_new_kpi_code(club: Club, code: str) -> None:
     if not KPI_CODE_RE.match(code):
         raise DomainError("A KPI code is 2-40 lower-case letters, digits or '_' and starts with a letter.",
                           field="code")
-    if db.session.scalar(sa.select(KpiDefinition.id).where(KpiDefinition.club_id == club.id,
-                                                           KpiDefinition.code == code)):
+    if find_kpi(club, code, active_only=False) is not None:
         raise DomainError(f"KPI {code} already exists in this club.", field="code")
 
 

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
-from ...extensions import db
-from ...models import Club, Firm, KpiDefinition, SnapshotFirm
+from ...models import Club, Firm, KpiDefinition
 from ...permissions import consented_kpis_by_supplier
 from .. import queries
 from ..disclosure import ReleasedStat, Viewer, quartile_band
@@ -31,9 +28,7 @@ def governor_supplier_points(viewer: Viewer, governor_user, club: Club, month: s
     snapshot = queries.current_snapshot(club, month)
     if snapshot is None or not viewer.known_firm_ids:
         return []
-    rows = db.session.execute(sa.select(SnapshotFirm.value, Firm).join(Firm, Firm.id == SnapshotFirm.firm_id).where(
-        SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi.code,
-        SnapshotFirm.group_key == "all", SnapshotFirm.firm_id.in_(viewer.known_firm_ids)).order_by(Firm.name)).all()
+    rows = queries.known_firm_values(snapshot.id, kpi.code, viewer.known_firm_ids)
     shared = consented_kpis_by_supplier(governor_user.firm)
     points = []
     for value, firm in rows:
