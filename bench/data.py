@@ -118,8 +118,8 @@ def _insert_month(period_ids: dict[int, int], firms: dict[int, list[int]], kpis:
 
 def _add_periods(club_ids: list[int], months: list[str], closed: int) -> dict[tuple[int, str], int]:
     from benchclub.extensions import db
-    from benchclub.kpis.periods import default_due_date
     from benchclub.models import Period, PeriodStatus
+    from benchclub.periods.services import default_due_date
 
     now = datetime.now(UTC)
     rows = [dict(club_id=c, month=m, due_on=default_due_date(m), opened_at=now,
@@ -132,10 +132,11 @@ def _add_periods(club_ids: list[int], months: list[str], closed: int) -> dict[tu
 def build(size: Size, log) -> Programme:
     """Create every club, firm, link and value; close the member club's recent months through the app."""
     from benchclub.auth.services import create_user
-    from benchclub.clubs.services import create_club, list_kpis
+    from benchclub.catalogue import list_kpis
+    from benchclub.clubs.services import create_club
     from benchclub.extensions import db
-    from benchclub.kpis.periods import close_period
     from benchclub.models import Firm, Period, PeriodStatus, Role
+    from benchclub.periods.services import close_period
 
     rng = random.Random(2024)
     prog = Programme(size=size, months=month_list(size.months))
@@ -179,7 +180,7 @@ def build(size: Size, log) -> Programme:
 
 def import_csv_bytes(prog: Programme) -> bytes:
     """The import month for every supplier of every club: firm,period,kpi,value,source,comment."""
-    from benchclub.clubs.services import list_kpis
+    from benchclub.catalogue import list_kpis
     from benchclub.extensions import db
     from benchclub.models import Firm, FirmKind
 

@@ -35,7 +35,7 @@ def synthetic_facts(firms: int, seed: int = 2024):
     """PeriodFacts of a big club, built the way `snapshots.period_facts` builds them."""
     from benchclub.benchmarks.disclosure import PeriodFacts
     from benchclub.benchmarks.snapshots import group_keys_for
-    from benchclub.clubs.catalogue import default_catalogue
+    from benchclub.catalogue import default_catalogue
 
     rng = random.Random(seed)
     kpis = default_catalogue()
@@ -136,9 +136,9 @@ def time_db(firms: int, profile: bool = False) -> None:
 
     from bench import data
     from benchclub import create_app
-    from benchclub.clubs.services import list_kpis
+    from benchclub.catalogue import list_kpis
     from benchclub.extensions import db
-    from benchclub.kpis.periods import close_period
+    from benchclub.periods.services import close_period
     from benchclub.models import Club, Firm, FirmKind, Period
     from config import TestingConfig
 

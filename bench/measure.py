@@ -64,8 +64,8 @@ def time_closes(prog: Programme) -> dict[str, tuple[float, float]]:
     are the steadier figure when other work shares the cores.
     """
     from benchclub.extensions import db
-    from benchclub.kpis.periods import close_period
     from benchclub.models import Club
+    from benchclub.periods.services import close_period
 
     times = {}
     for club_id in [prog.big_club_id] + [c for c in prog.club_ids if c != prog.big_club_id]:

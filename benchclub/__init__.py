@@ -21,6 +21,7 @@ FEATURES = (
     "dashboards",
     "clubs",
     "kpis",
+    "periods",
     "certifications",
     "consents",
     "benchmarks",

@@ -169,7 +169,7 @@ NAV: dict[str, list[tuple[str, Any]]] = {
         ("Club", [
             ("Firms", "clubs.firms"),
             ("Users", "clubs.users"),
-            ("Periods", "clubs.periods"),
+            ("Periods", "periods.list_periods"),
             ("KPI catalogue", "clubs.kpis"),
             ("Disclosure thresholds", "clubs.disclosure_thresholds"),
             ("Comparators", "benchmarks.comparators"),

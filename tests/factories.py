@@ -7,8 +7,8 @@ from datetime import date
 from benchclub.auth.services import create_user
 from benchclub.clubs.services import create_club, create_firm, link_supplier
 from benchclub.extensions import db
-from benchclub.kpis.periods import open_period
 from benchclub.models import Club, Consent, Firm, FirmKind, Period, Role, User
+from benchclub.periods.services import open_period
 
 PASSWORD = "correct-horse-battery"
 

@@ -12,7 +12,8 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from .. import permissions
-from ..clubs.services import get_club, list_kpis
+from ..catalogue import list_kpis
+from ..clubs.services import get_club
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..kpis.queries import list_value_history

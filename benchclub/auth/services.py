@@ -66,11 +66,30 @@ def create_user(
     actor: User | None = None,
 ) -> tuple[User, str | None]:
     """Create a user; without a password an invitation token is returned (shown once, stored hashed)."""
+    email = _check_new_email(email)
+    firm, club = _home_of(role, firm, club)
+    user = User(email=email, role=role, firm=firm, club=club, name=name, session_token=secrets.token_hex(16))
+    token = _set_first_credentials(user, password)
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "create", "user", user.id, club_id=(firm.club_id if firm else club.id if club else None),
+           summary=f"user {email} ({role.value})")
+    return user, token
+
+
+def _check_new_email(email: str) -> str:
+    """The address in lower case, refused when it is not an address or already belongs to a user."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise DomainError(f"'{email}' is not an e-mail address.", field="email")
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)) is not None:
         raise DomainError(f"A user with e-mail {email} already exists.", field="email")
+    return email
+
+
+def _home_of(role: Role, firm: Firm | None, club: Club | None) -> tuple[Firm | None, Club | None]:
+    """Where a role belongs: members and governor staff to a firm of their kind, a facilitator to a club,
+    the admin to neither."""
     if role in (Role.MEMBER, Role.GOVERNOR):
         if firm is None:
             raise DomainError(f"A {role.value} must belong to a firm.", field="firm")
@@ -78,27 +97,24 @@ def create_user(
         if firm.kind != wanted:
             raise DomainError(f"A {role.value} must belong to a {wanted.value} firm; {firm.code} is a {firm.kind.value}.",
                               field="firm")
-        club = None
-    elif role == Role.FACILITATOR:
+        return firm, None
+    if role == Role.FACILITATOR:
         if club is None:
             raise DomainError("A facilitator must belong to a club.", field="club")
-        firm = None
-    else:
-        firm = club = None
-    user = User(email=email, role=role, firm=firm, club=club, name=name, session_token=secrets.token_hex(16))
-    token = None
+        return None, club
+    return None, None
+
+
+def _set_first_credentials(user: User, password: str | None) -> str | None:
+    """Set the password, or (without one) an invitation token: returned once, stored hashed."""
     if password:
         validate_password(password)
         user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
-    else:
-        token = secrets.token_urlsafe(32)
-        user.invite_token_hash = _hash_token(token)
-        user.invite_expires_at = datetime.now(UTC) + INVITE_VALID_FOR
-    db.session.add(user)
-    db.session.flush()
-    record(actor, "create", "user", user.id, club_id=(firm.club_id if firm else club.id if club else None),
-           summary=f"user {email} ({role.value})")
-    return user, token
+        return None
+    token = secrets.token_urlsafe(32)
+    user.invite_token_hash = _hash_token(token)
+    user.invite_expires_at = datetime.now(UTC) + INVITE_VALID_FOR
+    return token
 
 
 @cache

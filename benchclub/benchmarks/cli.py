@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from flask import Flask
 
 from .. import jsonout
+from ..catalogue import list_kpis
 from ..clubs.services import get_club, get_firm
 from ..errors import DomainError
 from ..extensions import db
-from ..kpis.periods import parse_month
 from ..models import FirmKind, User
+from ..periods.services import parse_month
 from ..permissions import consenting_supplier_ids, works_in_club
 from . import queries
 from .disclosure import FACILITATOR, GOVERNOR, MEMBER, Viewer
@@ -60,7 +61,7 @@ def show_payload(club_code: str, kpi_code: str, month: str, group: str, as_firm:
     club = get_club(club_code)
     month = parse_month(month)
     viewer = _viewer(club, as_firm, as_user)
-    if kpi_code not in {k.code for k in queries.list_kpi_definitions(club)}:
+    if kpi_code not in {k.code for k in list_kpis(club)}:
         raise DomainError(f"There is no KPI {kpi_code} in club {club.code}.")
     _check_group_kind(group)
     snapshot = queries.current_snapshot(club, month)

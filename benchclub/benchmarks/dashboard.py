@@ -1,18 +1,14 @@
-"""Page read models: what the member dashboard, KPI page and governor view show, assembled from
-snapshots through `disclosure` (never from raw values)."""
+"""The released board every audience reads: the dashboard rows and a KPI's detail, assembled from the read
+model (`queries`, snapshot rows through `disclosure`), never from raw values."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
-from ..extensions import db
-from ..kpis.periods import month_end
-from ..models import Certificate, Club, Firm, KpiDefinition, SnapshotFirm
-from ..permissions import consented_kpis_by_supplier
+from ..catalogue import list_kpis
+from ..models import Club, KpiDefinition
 from . import queries
 from .charts import sparkline_pair
-from .disclosure import ReleasedShare, ReleasedStat, Viewer, quartile_band
+from .disclosure import ReleasedShare, ReleasedStat, Viewer
 from .queries import ComparatorQuantiles
 
 SPARK_MONTHS = 12
@@ -101,7 +97,7 @@ def build_dashboard(viewer: Viewer, club: Club, month: str | None, group: str | 
     history = queries.snapshots_up_to(club, month, SPARK_MONTHS)
     released = queries.release_for_snapshots([sid for sid, _ in history], group, viewer, club)
     comparators = queries.comparators_by_kpi(club)
-    for kpi in queries.list_kpi_definitions(club):
+    for kpi in list_kpis(club):
         stat = released.get((snapshot.id, kpi.code)) or queries.empty_release(kpi.code, group, club)
         spark = [(m, getattr(released.get((sid, kpi.code)), "firm_value", None),
                   getattr(released.get((sid, kpi.code)), "stats", {}).get("p50")) for sid, m in history]
@@ -123,15 +119,6 @@ class KpiDetail:
     own_standards: set[str]
 
 
-def own_valid_standards(firm_id: int | None, month: str) -> set[str]:
-    """Standards the viewing firm holds a valid certificate for at the end of the month."""
-    if firm_id is None:
-        return set()
-    end = month_end(month)
-    return set(db.session.scalars(sa.select(Certificate.standard).where(
-        Certificate.firm_id == firm_id, Certificate.issued_on <= end, Certificate.expires_on >= end)))
-
-
 def build_kpi_detail(viewer: Viewer, club: Club, kpi: KpiDefinition, month: str, group: str) -> KpiDetail:
     """The KPI page of a published month: release, tail over time (up to 36 months), certificates."""
     snapshot = queries.current_snapshot(club, month)
@@ -142,48 +129,4 @@ def build_kpi_detail(viewer: Viewer, club: Club, kpi: KpiDefinition, month: str,
     return KpiDetail(kpi, month, group, stat or queries.empty_release(kpi.code, group, club),
                      queries.comparators_by_kpi(club).get(kpi.code, []), history,
                      queries.released_shares(snapshot, group, viewer, club),
-                     own_valid_standards(viewer.firm_id if viewer.is_member else None, month))
-
-
-@dataclass
-class SupplierPoint:
-    """A consenting supplier placed on the club distribution (identified: it consented), in a quartile band."""
-
-    firm: Firm
-    value: float
-    band: str | None  # disclosure.quartile_band: never an exact rank (rule 7)
-
-
-def governor_supplier_points(viewer: Viewer, governor_user, club: Club, month: str, group: str,
-                             kpi: KpiDefinition, stat: ReleasedStat) -> list[SupplierPoint]:
-    """The governor's consenting suppliers that share this KPI, with their frozen values and quartile bands.
-
-    A band is read off the quartiles released to this governor (none when they are withheld); exact
-    percentile ranks are never read here, since they count the firms the governor does not know.
-    """
-    snapshot = queries.current_snapshot(club, month)
-    if snapshot is None or not viewer.known_firm_ids:
-        return []
-    rows = db.session.execute(sa.select(SnapshotFirm.value, Firm).join(Firm, Firm.id == SnapshotFirm.firm_id).where(
-        SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi.code,
-        SnapshotFirm.group_key == "all", SnapshotFirm.firm_id.in_(viewer.known_firm_ids)).order_by(Firm.name)).all()
-    shared = consented_kpis_by_supplier(governor_user.firm)
-    points = []
-    for value, firm in rows:
-        codes = shared.get(firm.id, set())
-        if codes is not None and kpi.code not in codes:
-            continue  # the supplier shares other KPIs only
-        points.append(SupplierPoint(firm, value, quartile_band(value, stat, kpi.higher_is_better)))
-    return points
-
-
-def released_club_history(viewer: Viewer, club: Club, months: list[str]) -> dict[tuple[str, str], ReleasedStat]:
-    """(month, KPI code) -> the whole-club statistics released to this viewer for the published months among
-    `months` (for a governor: computed over the firms it does not know, rule 7)."""
-    published = [m for m in queries.published_months(club) if m in set(months)]
-    if not published:
-        return {}
-    history = queries.snapshots_up_to(club, max(published), len(months))
-    by_id = {sid: m for sid, m in history}
-    released = queries.release_for_snapshots(list(by_id), "all", viewer, club)
-    return {(by_id[sid], code): stat for (sid, code), stat in released.items()}
+                     queries.own_valid_standards(viewer.firm_id if viewer.is_member else None, month))

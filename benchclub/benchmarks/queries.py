@@ -1,7 +1,9 @@
-"""Read models of the benchmarks feature: snapshots -> released dataclasses, through disclosure.
+"""The one read model of the benchmarks feature: snapshots -> released dataclasses, through disclosure.
 
-Members and governors only ever read current snapshots of closed periods (rule 6); the
-facilitator may also preview an open period, computed live and never stored.
+Every audience (member/, governor/, club/), the CLI, the reports and the ladder's scorecard read
+snapshots, comparators, certificates and customer measurements here. Members and governors only ever
+read current snapshots of closed periods (rule 6); the facilitator may also preview an open period,
+computed live and never stored.
 """
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import (
+    Certificate,
     Club,
     Comparator,
     ComparatorValue,
+    Firm,
     KpiDefinition,
+    KpiValue,
     Period,
     PeriodStatus,
     Snapshot,
@@ -23,6 +28,7 @@ from ..models import (
     SnapshotFirm,
     SnapshotStat,
 )
+from ..months import month_end
 from .disclosure import (
     RawStat,
     ReleasedShare,
@@ -214,13 +220,6 @@ def comparators_by_kpi(club: Club) -> dict[str, list[ComparatorQuantiles]]:
     return out
 
 
-def list_kpi_definitions(club: Club) -> list[KpiDefinition]:
-    """The club's active KPIs in display order."""
-    from ..clubs.services import list_kpis
-
-    return list_kpis(club)
-
-
 def released_shares(snapshot: Snapshot | None, group_key: str, viewer: Viewer, club: Club) -> list[ReleasedShare]:
     """Certificate shares of one group as this viewer may see them."""
     if snapshot is None:
@@ -248,3 +247,62 @@ def _known_in_group(snapshot_id: int, group_key: str, known_ids: set[int]) -> in
     return db.session.scalar(sa.select(sa.func.count(sa.distinct(SnapshotFirm.firm_id))).where(
         SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.group_key == group_key,
         SnapshotFirm.firm_id.in_(known_ids))) or 0
+
+
+def own_valid_standards(firm_id: int | None, month: str) -> set[str]:
+    """Standards the viewing firm holds a valid certificate for at the end of the month."""
+    if firm_id is None:
+        return set()
+    end = month_end(month)
+    return set(db.session.scalars(sa.select(Certificate.standard).where(
+        Certificate.firm_id == firm_id, Certificate.issued_on <= end, Certificate.expires_on >= end)))
+
+
+def customer_measurements(firm: Firm, month: str) -> dict[str, list[tuple[str, float]]]:
+    """KPI code -> (customer name, value) the firm's governors measured for it in a month (its own data)."""
+    source = sa.orm.aliased(Firm)
+    rows = db.session.execute(
+        sa.select(KpiDefinition.code, source.name, KpiValue.value)
+        .join(KpiValue, KpiValue.kpi_id == KpiDefinition.id)
+        .join(Period, Period.id == KpiValue.period_id).join(source, source.id == KpiValue.source_firm_id)
+        .where(KpiValue.firm_id == firm.id, KpiValue.source_firm_id != firm.id, Period.month == month,
+               KpiValue.is_nil.is_(False)).order_by(source.name))
+    out: dict[str, list[tuple[str, float]]] = {}
+    for code, name, value in rows:
+        out.setdefault(code, []).append((name, value))
+    return out
+
+
+def released_club_history(viewer: Viewer, club: Club, months: list[str]) -> dict[tuple[str, str], ReleasedStat]:
+    """(month, KPI code) -> the whole-club statistics released to this viewer for the published months among
+    `months` (for a governor: computed over the firms it does not know, rule 7)."""
+    published = [m for m in published_months(club) if m in set(months)]
+    if not published:
+        return {}
+    history = snapshots_up_to(club, max(published), len(months))
+    by_id = {sid: m for sid, m in history}
+    released = release_for_snapshots(list(by_id), "all", viewer, club)
+    return {(by_id[sid], code): stat for (sid, code), stat in released.items()}
+
+
+def club_firms(club: Club) -> dict[int, Firm]:
+    """The club's firms by id, to name identified rows (the facilitator's club view)."""
+    return {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.club_id == club.id))}
+
+
+def identified_rows(snapshot_id: int, group_key: str) -> dict[str, list[SnapshotFirm]]:
+    """KPI code -> the snapshot's per-firm rows of one group: identified, for the facilitator only (rule 8)."""
+    by_kpi: dict[str, list[SnapshotFirm]] = {}
+    for row in db.session.scalars(sa.select(SnapshotFirm).where(
+            SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.group_key == group_key)):
+        by_kpi.setdefault(row.kpi_code, []).append(row)
+    return by_kpi
+
+
+def known_firm_values(snapshot_id: int, kpi_code: str, firm_ids: set[int]) -> list[tuple[float, Firm]]:
+    """(frozen value, firm) of the given firms in the snapshot's whole-club rows for one KPI, by firm name:
+    a governor's consenting suppliers only (rule 7); never a percentile rank."""
+    return [(value, firm) for value, firm in db.session.execute(
+        sa.select(SnapshotFirm.value, Firm).join(Firm, Firm.id == SnapshotFirm.firm_id).where(
+            SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.kpi_code == kpi_code,
+            SnapshotFirm.group_key == "all", SnapshotFirm.firm_id.in_(firm_ids)).order_by(Firm.name))]

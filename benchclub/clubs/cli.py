@@ -1,8 +1,7 @@
-"""`flask clubs|firms|links|periods ...`: thin commands over the club services."""
+"""`flask clubs|firms|links ...`: thin commands over the club services."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import click
@@ -12,14 +11,12 @@ from flask.cli import AppGroup
 from .. import jsonout
 from ..errors import DomainError
 from ..extensions import db
-from ..kpis import periods as period_service
 from . import imports, queries, services
 from .csvimport import ImportRejectedError
 
 clubs_cli = AppGroup("clubs", help="Create benchmarking clubs.")
 firms_cli = AppGroup("firms", help="Import and list firms.")
 links_cli = AppGroup("links", help="Import governor-supplier links.")
-periods_cli = AppGroup("periods", help="Open, close and reopen a club's monthly periods.")
 
 
 def run_in_transaction(action: Callable[[], Any]) -> Any:
@@ -91,47 +88,7 @@ def import_links_command(path: str) -> None:
     click.echo(f"Imported {len(links)} link(s).")
 
 
-def _club(code: str):
-    try:
-        return services.get_club(code)
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-@periods_cli.command("open")
-@click.argument("month")
-@click.option("--club", "club_code", required=True)
-@click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Due date (default: the 15th of the next month).")
-def open_period_command(month: str, club_code: str, due) -> None:
-    """Open a month for entry."""
-    club = _club(club_code)
-    due_on: date | None = due.date() if due else None
-    period = run_in_transaction(lambda: period_service.open_period(club, month, due_on=due_on))
-    click.echo(f"Opened {period.month} in {club.code}; due {period.due_on.isoformat()}.")
-
-
-@periods_cli.command("close")
-@click.argument("month")
-@click.option("--club", "club_code", required=True)
-def close_period_command(month: str, club_code: str) -> None:
-    """Close a month: freeze its values and publish its benchmarks."""
-    club = _club(club_code)
-    period = run_in_transaction(lambda: period_service.close_period(club, month))
-    click.echo(f"Closed {period.month} in {club.code}.")
-
-
-@periods_cli.command("reopen")
-@click.argument("month")
-@click.option("--club", "club_code", required=True)
-@click.option("--reason", required=True, help="Why the period is reopened (logged).")
-def reopen_period_command(month: str, club_code: str, reason: str) -> None:
-    """Reopen a closed month for corrections, with a reason."""
-    club = _club(club_code)
-    period = run_in_transaction(lambda: period_service.reopen_period(club, month, reason))
-    click.echo(f"Reopened {period.month} in {club.code}.")
-
-
 def register_cli(app: Flask) -> None:
     """Attach the club commands to `flask`."""
-    for group in (clubs_cli, firms_cli, links_cli, periods_cli):
+    for group in (clubs_cli, firms_cli, links_cli):
         app.cli.add_command(group)

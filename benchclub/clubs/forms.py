@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     FloatField,
     IntegerField,
@@ -54,20 +53,6 @@ class InviteForm(FlaskForm):
     role = SelectField("Role", choices=[("member", "Member (supplier staff)"), ("governor", "Governor staff"),
                                         ("facilitator", "Facilitator")])
     firm = SelectField("Firm", coerce=int, description="Members need a supplier firm, governor staff a governor firm.")
-
-
-class OpenPeriodForm(FlaskForm):
-    """Open a month for entry."""
-
-    month = StringField("Month", validators=[DataRequired(), Length(max=7)], description="YYYY-MM")
-    due_on = DateField("Due date", validators=[Optional()], description="Default: the 15th of the next month.")
-
-
-class ReopenForm(FlaskForm):
-    """Reopen a closed month; the reason is logged."""
-
-    reason = TextAreaField("Reason", validators=[DataRequired(message="Give a reason for reopening."),
-                                                 Length(max=1000)])
 
 
 class KpiForm(FlaskForm):

@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..audit import record
+from ..catalogue import default_catalogue, find_kpi
 from ..errors import DomainError, NotFoundError
 from ..events import governor_added
 from ..extensions import db
 from ..models import Club, Direction, Firm, FirmKind, KpiDefinition, SupplyLink, User
-from .catalogue import default_catalogue
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 KPI_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -171,8 +171,7 @@ def _check_new_kpi_code(club: Club, code: str) -> None:
     if not KPI_CODE_RE.match(code):
         raise DomainError("A KPI code is 2-40 lower-case letters, digits or '_' and starts with a letter.",
                           field="code")
-    if db.session.scalar(sa.select(KpiDefinition.id).where(KpiDefinition.club_id == club.id,
-                                                           KpiDefinition.code == code)):
+    if find_kpi(club, code, active_only=False) is not None:
         raise DomainError(f"KPI {code} already exists in this club.", field="code")
 
 
@@ -259,12 +258,3 @@ def save_kpi_definition(club: Club, data: dict[str, Any], *, kpi: KpiDefinition 
                 setattr(kpi, attr, new)
     db.session.flush()
     return kpi
-
-
-def list_kpis(club: Club | int, *, active_only: bool = True) -> list[KpiDefinition]:
-    """The club's KPI catalogue in display order."""
-    club_id = club if isinstance(club, int) else club.id
-    query = sa.select(KpiDefinition).where(KpiDefinition.club_id == club_id)
-    if active_only:
-        query = query.where(KpiDefinition.active.is_(True))
-    return list(db.session.scalars(query.order_by(KpiDefinition.position, KpiDefinition.id)))

@@ -1,12 +1,14 @@
 """Facilitator pages: clubs (admin), firms, supply links and the KPI catalogue.
 
-Users live in user_views.py, periods and the audit log in period_views.py; all share `bp`.
+Users live in user_views.py, thresholds in threshold_views.py, the audit log in audit_views.py; all share
+`bp`. The period screens are the periods feature's (benchclub/periods/views.py).
 """
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ..catalogue import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, FirmKind, KpiDefinition, Role
@@ -126,7 +128,7 @@ def kpis():
     club = current_club()
     if club is None:
         return club_picker("KPI catalogue")
-    return render_template("clubs/kpis.html", club=club, kpis=services.list_kpis(club, active_only=False))
+    return render_template("clubs/kpis.html", club=club, kpis=list_kpis(club, active_only=False))
 
 
 @bp.route("/club/kpis/new", methods=["GET", "POST"])

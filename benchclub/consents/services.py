@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..audit import record
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Consent, Firm, KpiDefinition, SupplyLink, User

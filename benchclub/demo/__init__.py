@@ -14,7 +14,7 @@ from typing import Any
 
 from ..audit import record
 from ..extensions import db
-from ..kpis.periods import close_period, default_due_date
+from ..periods.services import close_period, default_due_date
 from . import writers
 from .plan import Plan, make_plan
 

@@ -9,7 +9,7 @@ import random
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from ..kpis.periods import month_start, next_month, previous_month
+from ..months import month_start, next_month, previous_month
 from .history import Calendar, Scores, boost
 
 BODIES = ("SABS", "TÜV SÜD", "Bureau Veritas", "DQS", "SGS", "NQA Africa")

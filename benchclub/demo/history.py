@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from ..kpis.periods import next_month
+from ..months import next_month
 
 SELF = "self"
 CEILING = 0.97  # the best score a firm's trend approaches

@@ -9,8 +9,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from ..clubs.catalogue import default_catalogue
-from ..kpis.periods import month_start
+from ..catalogue import default_catalogue
+from ..months import month_start
 from . import activity, history, stages
 
 OPEN_MONTH_FILERS = 12  # suppliers that have already entered the open month

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from ..kpis.periods import month_end
+from ..months import month_end
 from .activity import CertRow, VisitRow
 from .history import SELF, ValueRow
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from ..auth.services import create_user
 from ..benchmarks.services import load_illustrative_comparator
-from ..clubs.services import create_club, create_firm, link_supplier, list_kpis
+from ..catalogue import list_kpis
+from ..clubs.services import create_club, create_firm, link_supplier
 from ..extensions import db
-from ..kpis.periods import default_due_date, month_start, open_period, previous_month
 from ..ladder.services import ensure_default_ladder
 from ..models import (
     ActionStatus,
@@ -44,6 +44,8 @@ from ..models import (
     WorkshopRegistration,
     WorkshopStatus,
 )
+from ..months import month_start, previous_month
+from ..periods.services import default_due_date, open_period
 from .history import SELF
 from .plan import Plan
 from .stages import StageRow

@@ -44,7 +44,7 @@ def job_folder() -> Path:
 
 def close_periods(job: Job, progress: Progress) -> Outcome:
     """Close one month in every club where it is open; each club commits on its own."""
-    from ..kpis.periods import close_period
+    from ..periods.services import close_period
 
     month, actor = job.params["month"], _owner(job)
     clubs = list(db.session.scalars(sa.select(Club).join(Period, Period.club_id == Club.id).where(
@@ -53,7 +53,7 @@ def close_periods(job: Job, progress: Progress) -> Outcome:
         progress(done, len(clubs), f"Closing {month} in {club.code} ({done + 1} of {len(clubs)}).")
         close_period(club, month, actor=actor)
         db.session.commit()
-    return Outcome(f"Closed {month} in {len(clubs)} club(s).", url=_url("clubs.periods"))
+    return Outcome(f"Closed {month} in {len(clubs)} club(s).", url=_url("periods.list_periods"))
 
 
 def report_pdf(job: Job, progress: Progress) -> Outcome:

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from ..clubs.context import current_club
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
-from ..kpis.periods import parse_month
 from ..models import Job
+from ..periods.services import parse_month
 from ..permissions import Role, can_read_member_report, can_view_job, role_required
 from ..reports.spans import parse_span
 from . import services

@@ -12,9 +12,9 @@ from ..clubs.context import club_picker, current_club
 from ..errors import DomainError
 from ..extensions import db
 from ..models import CheckKind, Role
+from ..periods.services import list_periods
 from ..permissions import role_required
 from . import desk, queries
-from .periods import list_periods
 from .views import _period_or_404, bp
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import permissions
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..extensions import db
 from ..models import Club, Firm, FirmKind, KpiDefinition, KpiValue, Period, PeriodStatus, User
 from .csv_io import write_rows

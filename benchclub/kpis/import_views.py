@@ -10,12 +10,12 @@ from ..audit import record
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm
+from ..periods.services import parse_month
 from ..transactions import run_atomically
 from . import exports, imports, uploads
 from .blueprint import bp
 from .csv_io import COLUMNS, FileTooLargeError
 from .forms import ConfirmImportForm, UploadForm
-from .periods import parse_month
 
 
 def _may_import() -> None:

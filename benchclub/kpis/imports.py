@@ -14,15 +14,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, KpiDefinition, KpiValue, Period, SupplyLink, User
+from ..periods.services import parse_month
 from ..permissions import ImportReach, value_import_reach
 from .bulk import StoredValue, write_planned
 from .csv_io import CsvRow, RowError, read_rows
 from .desk import record_submissions
-from .periods import parse_month
 from .validation import CheckedValue, check_value, describe, parse_number
 
 

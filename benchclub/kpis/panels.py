@@ -6,10 +6,10 @@ from datetime import date
 from .. import permissions
 from ..dashboards.panels import Panel
 from ..models import User
+from ..periods.services import list_periods
 from ..templating import month_label
 from . import queries
 from .desk import list_member_queries
-from .periods import list_periods
 
 
 def member_months_panel(user: User) -> Panel | None:

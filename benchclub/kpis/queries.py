@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from .. import permissions
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..extensions import db
 from ..models import AuditEntry, Club, Firm, KpiDefinition, KpiValue, Period, PeriodStatus, SupplyLink, User
+from ..months import previous_month
+from ..periods.services import list_periods
 from .history import jump_threshold, usual_values
-from .periods import list_periods, previous_month
 
 
 @dataclass

@@ -13,12 +13,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import permissions
 from ..audit import record
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..errors import ConflictError, DomainError, PermissionDeniedError
 from ..extensions import db
 from ..models import Firm, KpiDefinition, KpiValue, Period, User
+from ..periods.services import PeriodClosedError, get_open_period
 from ..transactions import is_unique_violation
-from .periods import PeriodClosedError, get_open_period
 from .validation import CheckedValue, check_value, describe, parse_number
 
 
@@ -102,8 +102,6 @@ def upsert_value(
     if current is _LOOK_UP:
         current = find_values(firm, period, source).get(kpi.id)
     _check_version(current, expected_version, kpi)
-    actor_id = actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None
-    new_text = describe(checked.value, checked.is_nil)
     if current is None:
         current = KpiValue(firm_id=firm.id, kpi_id=kpi.id, period_id=period.id, source_firm_id=source.id)
         db.session.add(current)
@@ -112,8 +110,25 @@ def upsert_value(
         return current
     else:
         old_text, action = describe(current.value, current.is_nil), "update"
-    current.value, current.is_nil = checked.value, checked.is_nil
-    current.comment, current.flagged, current.updated_by_id = checked.comment, checked.flagged, actor_id
+    _apply_checked(current, checked, actor)
+    _flush_value(kpi)
+    source_label = "self" if source.id == firm.id else source.code
+    record(actor, action, "kpi_value", current.id, club_id=firm.club_id,
+           summary=f"{firm.code} {kpi.code} {period.month} ({source_label})", old=old_text,
+           new=describe(checked.value, checked.is_nil), reason=checked.comment or f"entered via {via}",
+           detail={"firm": firm.code, "kpi": kpi.code, "period": period.month, "source": source_label, "via": via})
+    return current
+
+
+def _apply_checked(value: KpiValue, checked: CheckedValue, actor: User | None) -> None:
+    """Copy a checked value onto the stored row, with who changed it (None for the CLI or an anonymous actor)."""
+    value.value, value.is_nil = checked.value, checked.is_nil
+    value.comment, value.flagged = checked.comment, checked.flagged
+    value.updated_by_id = actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _flush_value(kpi: KpiDefinition) -> None:
+    """Flush one value; a concurrent change or a concurrent first entry of the same value is a ConflictError."""
     name, code = kpi.name, kpi.code  # a failed flush expires every object: read them before
     try:
         db.session.flush()
@@ -125,12 +140,6 @@ def upsert_value(
             raise
         raise ConflictError(f"{name} was entered by someone else at the same moment; try again.",
                             field=code) from None
-    source_label = "self" if source.id == firm.id else source.code
-    record(actor, action, "kpi_value", current.id, club_id=firm.club_id,
-           summary=f"{firm.code} {kpi.code} {period.month} ({source_label})", old=old_text, new=new_text,
-           reason=checked.comment or f"entered via {via}",
-           detail={"firm": firm.code, "kpi": kpi.code, "period": period.month, "source": source_label, "via": via})
-    return current
 
 
 def _store_inputs(firm: Firm, source: Firm, period: Period, kpis: dict[str, KpiDefinition],

@@ -12,11 +12,11 @@ from ..clubs.services import get_club
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, KpiValue, Period
+from ..periods.services import list_periods, parse_month
 from ..permissions import Role, role_required
 from . import desk, queries, services
 from .blueprint import bp
 from .forms import EntryForm, read_inputs
-from .periods import list_periods, parse_month
 
 
 def _period_or_404(club, month: str) -> Period:

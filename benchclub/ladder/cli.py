@@ -11,8 +11,8 @@ from .. import jsonout
 from ..clubs.services import get_firm
 from ..errors import DomainError
 from ..extensions import db
-from ..kpis.periods import parse_month
 from ..models import DecisionStatus, FirmKind, Recommendation
+from ..periods.services import parse_month
 from ..permissions import consented_kpis_by_supplier
 from . import evaluation, services, visits
 from .redaction import governor_criteria

@@ -13,7 +13,6 @@ from sqlalchemy.orm import contains_eager
 from ..audit import record
 from ..errors import DomainError
 from ..extensions import db
-from ..kpis.periods import list_closed_months
 from ..models import (
     ActionStatus,
     Certificate,
@@ -35,6 +34,7 @@ from ..models import (
     Workshop,
     WorkshopRegistration,
 )
+from ..periods.services import list_closed_months
 from ..permissions import consented_kpis_by_supplier
 from . import services
 from .redaction import preview_outcome, visible_facts

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, Role

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..catalogue import list_kpis
 from ..extensions import db
 from ..models import (
     Certificate,
@@ -110,9 +111,7 @@ def supplier_scorecard(governor: Firm, link: SupplyLink, shared: set[str] | None
 
 def _series(governor: Firm, supplier: Firm, months: list[str], shared: set[str] | None) -> list[KpiSeries]:
     """KPI series in one query; self-reported values only for KPIs the supplier shares with this governor."""
-    kpis = list(db.session.scalars(sa.select(KpiDefinition).where(KpiDefinition.club_id == supplier.club_id,
-                                                                  KpiDefinition.active.is_(True))
-                                   .order_by(KpiDefinition.position, KpiDefinition.id)))
+    kpis = list_kpis(supplier.club_id)
     targets = dict(db.session.execute(sa.select(Target.kpi_code, Target.value)
                                       .where(Target.governor_id == governor.id)).all())
     rows = db.session.execute(

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..audit import record
+from ..catalogue import find_kpi
 from ..errors import ConflictError, DomainError, PermissionDeniedError
 from ..extensions import db
 from ..models import (
@@ -174,7 +175,7 @@ def _ladder_summary(ladder: Ladder) -> str:
 
 def validated_params(criterion: LadderCriterion, new: dict[str, Any], governor: Firm) -> dict[str, Any]:
     """Keep the criterion's kind and fixed fields; check the editable numbers against the rules."""
-    from ..models import DEFAULT_STANDARDS, KpiDefinition
+    from ..models import DEFAULT_STANDARDS
 
     merged = {**criterion.params, **new}
     where = f"stage {criterion.stage_number}"
@@ -185,8 +186,7 @@ def validated_params(criterion: LadderCriterion, new: dict[str, Any], governor: 
                 raise DomainError(f"{key.title()} for {where} must be between 1 and 36.", field=f"c{criterion.id}_{key}")
             merged[key] = value
     if criterion.kind == CriterionKind.KPI_THRESHOLD:
-        kpi = db.session.scalar(sa.select(KpiDefinition).where(KpiDefinition.club_id == governor.club_id,
-                                                               KpiDefinition.code == merged["kpi_code"]))
+        kpi = find_kpi(governor.club_id, merged["kpi_code"], active_only=False)
         threshold = float(merged["threshold"])
         if kpi is not None and not kpi.hard_min <= threshold <= kpi.hard_max:
             raise DomainError(f"The {kpi.name} threshold for {where} must lie between {_n(kpi.hard_min)} and "

@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ..catalogue import list_kpis
 from ..extensions import db
 from ..models import Firm, KpiDefinition, KpiValue, Period, PeriodStatus, Target
 from .visits import VisitPlan
@@ -61,9 +62,7 @@ def _trend(values: list[float], higher_is_better: bool) -> str | None:
 def supplier_rows(governor: Firm, links, stage_of: dict[int, int], stage_names: dict[int, str],
                   plans: list[VisitPlan]) -> list[SupplierRow]:
     """Every linked supplier with the governor's latest measurements (closed months) against its targets."""
-    kpis = [k for k in db.session.scalars(sa.select(KpiDefinition).where(
-        KpiDefinition.club_id == governor.club_id, KpiDefinition.governor_measurable.is_(True),
-        KpiDefinition.active.is_(True)).order_by(KpiDefinition.position))]
+    kpis = [k for k in list_kpis(governor.club_id) if k.governor_measurable]
     targets = {t.kpi_code: t.value for t in db.session.scalars(sa.select(Target).where(Target.governor_id == governor.id))}
     ids = [link.supplier_id for link in links]
     history: dict[tuple[int, int], list[tuple[str, float]]] = {}

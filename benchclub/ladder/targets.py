@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..audit import record
+from ..catalogue import find_kpi
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
 from ..models import Firm, KpiDefinition, SupplyLink, Target, User
@@ -26,8 +27,7 @@ def list_targets(governor: Firm) -> list[Target]:
 
 def publish_target(governor: Firm, kpi_code: str, value: float, note: str = "", *, actor: User) -> Target:
     """Publish (or change) the governor's target for one KPI of its club's catalogue."""
-    kpi = db.session.scalar(sa.select(KpiDefinition).where(KpiDefinition.club_id == governor.club_id,
-                                                           KpiDefinition.code == kpi_code))
+    kpi = find_kpi(governor.club_id, kpi_code, active_only=False)
     if kpi is None:
         raise DomainError(f"There is no KPI {kpi_code} in this club.", field="kpi_code")
     if value is None or not math.isfinite(value) or not kpi.hard_min <= value <= kpi.hard_max:

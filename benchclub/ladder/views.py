@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions
-from ..benchmarks.dashboard import released_club_history
 from ..benchmarks.disclosure import Viewer
+from ..benchmarks.queries import released_club_history
 from ..chart_theme import NEUTRAL, STAGE_COLOURS
 from ..errors import DomainError
 from ..extensions import db

@@ -15,17 +15,18 @@ import sqlalchemy as sa
 
 from ..benchmarks import queries as bq
 from ..benchmarks.charts import Chart, cert_share_chart
-from ..benchmarks.clubview import TailChange, tail_shortening
-from ..benchmarks.dashboard import own_valid_standards
+from ..benchmarks.club.rows import TailChange, tail_shortening
 from ..benchmarks.disclosure import MEMBER, ReleasedShare, ReleasedStat, Viewer, audit_counts, n_label
-from ..benchmarks.member_charts import member_tail_over_time_chart
+from ..benchmarks.member.charts import member_tail_over_time_chart
+from ..catalogue import list_kpis
 from ..extensions import db
-from ..kpis.periods import list_periods, month_end, month_start
 from ..kpis.queries import get_completeness
 from ..ladder.defaults import DEFAULT_STAGES
 from ..ladder.facts import StageFact
 from ..ladder.rules import current_stage
 from ..models import Club, Firm, FirmKind, KpiDefinition, StageChange, SupplyLink, Workshop, WorkshopStatus
+from ..months import month_end, month_start
+from ..periods.services import list_periods
 from ..workshops.queries import PublicHorizon, get_impact, public_horizons
 from .spans import ReportSpan
 
@@ -106,7 +107,7 @@ def build_report(club: Club, span: ReportSpan, firm: Firm | None = None) -> Club
     report.kpis = _kpi_sections(club, viewer, end_month)
     snapshot = bq.current_snapshot(club, end_month)
     report.shares = bq.released_shares(snapshot, "all", viewer, club)
-    own = own_valid_standards(firm.id, end_month) if firm is not None else set()
+    own = bq.own_valid_standards(firm.id, end_month) if firm is not None else set()
     report.shares_chart = cert_share_chart(report.shares, own, show_own=firm is not None, chart_id="report-certs")
     report.stage_mix, report.stage_pairs = _stage_mix(club, end_month)
     report.workshops = _workshops(club, span)
@@ -137,7 +138,7 @@ def _kpi_sections(club: Club, viewer: Viewer, end_month: str) -> list[KpiSection
     tails = {t.kpi.code: t for t in tail_shortening(club, viewer, end_month)}
     end_id = history_ids[-1][0] if history_ids else None
     sections = []
-    for kpi in bq.list_kpi_definitions(club):
+    for kpi in list_kpis(club):
         history = [(m, released[(sid, kpi.code)]) for sid, m in history_ids if (sid, kpi.code) in released]
         comps = comparators.get(kpi.code, [])
         # date axis with quarterly ticks: month labels are never clipped in the two-column layout

@@ -10,7 +10,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import ImprovementAction, Role, Workshop

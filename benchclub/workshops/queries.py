@@ -7,9 +7,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..benchmarks.disclosure import MEMBER, ReleasedDifference, Viewer, release_median_difference
+from ..catalogue import find_kpi
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
-from ..kpis.periods import list_closed_months, next_month, parse_month
 from ..models import (
     ActionStatus,
     Club,
@@ -29,6 +29,8 @@ from ..models import (
     WorkshopRegistration,
     WorkshopStatus,
 )
+from ..months import next_month
+from ..periods.services import list_closed_months, parse_month
 from ..permissions import is_workshop_published
 from . import rules
 
@@ -37,8 +39,7 @@ ALL_GROUP = "all"
 
 def get_kpi(club: Club, code: str) -> KpiDefinition:
     """The club's KPI with that code, or a NotFoundError naming it."""
-    kpi = db.session.scalar(sa.select(KpiDefinition).where(KpiDefinition.club_id == club.id,
-                                                           KpiDefinition.code == code))
+    kpi = find_kpi(club, code, active_only=False)
     if kpi is None:
         raise NotFoundError(f"Club {club.code} has no KPI {code}.")
     return kpi

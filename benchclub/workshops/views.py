@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from ..audit import record
-from ..clubs.services import list_kpis
+from ..catalogue import list_kpis
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Club, Firm, Role, Workshop, WorkshopMaterial

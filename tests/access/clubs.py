@@ -1,4 +1,4 @@
-"""Access cases for the facilitator's club pages (clubs, firms, links, KPIs, users, periods, audit).
+"""Access cases for the facilitator's club pages (clubs, firms, links, KPIs, users, thresholds, audit).
 
 A facilitator manages its own club: the other club's facilitator gets its own club's page on list
 URLs and 403 on this club's records. The admin picks a club (a picker page without ?club=).
@@ -10,7 +10,7 @@ THIS_CLUB = {"facilitator": 200, "other_facilitator": 403, "admin": 200}
 
 
 def _kpi_id(w) -> int:
-    from benchclub.clubs.services import list_kpis
+    from benchclub.catalogue import list_kpis
 
     return list_kpis(w.club)[0].id
 
@@ -59,23 +59,10 @@ CASES = [
     # member_b has a password: the reset link is mailed to them and the facilitator is sent back (issue 10).
     Case("clubs.reinvite_user", lambda w: f"/club/users/{w.users['member_b'].id}/invite",
          {"facilitator": 302, "other_facilitator": 403, "admin": 302}, method="POST"),
-    Case("clubs.periods", lambda w: "/club/periods", CLUB_STAFF),
-    Case("clubs.open_period", lambda w: "/club/periods/open?club=C1",
-         {"facilitator": 302, "other_facilitator": 302, "admin": 302}, method="POST",
-         data=lambda w: {"month": "2025-03"}, note="other facilitator opens its own club's month"),
-    Case("clubs.close_period", lambda w: "/club/periods/2025-01/close?club=C1",
-         {"facilitator": 200, "other_facilitator": 302, "admin": 200}, method="POST",
-         note="incomplete month: asks to confirm; other facilitator acts on its own club, where 2025-01 does not exist"),
-    Case("clubs.close_period", lambda w: "/club/periods/2025-01/close?club=C1",
-         {"facilitator": 302, "other_facilitator": 302, "admin": 302}, method="POST",
-         data=lambda w: {"confirm_missing": "2"}, note="confirmed with the count"),
     Case("clubs.disclosure_thresholds", lambda w: "/club/disclosure?club=C1",
          {"facilitator": 200, "other_facilitator": 200, "admin": 200}),
     Case("clubs.disclosure_thresholds", lambda w: "/club/disclosure?club=C1",
          {"facilitator": 422, "other_facilitator": 422, "admin": 422}, method="POST",
          data=lambda w: {"min_firms": "4", "min_firms_tails": "10", "exact_n_from": "20"}, note="below the default"),
-    Case("clubs.reopen_period", lambda w: "/club/periods/2025-01/reopen?club=C1",
-         {"facilitator": 422, "other_facilitator": 422, "admin": 422}, method="POST",
-         data=lambda w: {"reason": "late data"}, note="the period is still open"),
     Case("clubs.audit", lambda w: "/club/audit", CLUB_STAFF),
 ]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from benchclub.extensions import db
-from benchclub.kpis.periods import open_period
+from benchclub.periods.services import open_period
 from tests.benchmarks.helpers import add_value, build_bench_club
 from tests.benchmarks.test_attacks import login
 

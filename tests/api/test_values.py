@@ -151,7 +151,7 @@ def test_round_trip_export_change_put_back_and_read_the_audit(call, world):
 
 
 def test_closed_period_is_refused_per_item(call, world):
-    from benchclub.kpis.periods import close_period
+    from benchclub.periods.services import close_period
 
     close_period(world.club, "2025-01")
     db.session.commit()

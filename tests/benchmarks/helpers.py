@@ -4,10 +4,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from benchclub.clubs.services import create_club, create_firm, link_supplier, list_kpis
+from benchclub.catalogue import list_kpis
+from benchclub.clubs.services import create_club, create_firm, link_supplier
 from benchclub.extensions import db
-from benchclub.kpis.periods import close_period, open_period
 from benchclub.models import Club, Consent, Firm, FirmKind, KpiDefinition, KpiValue, Period, Role, User
+from benchclub.periods.services import close_period, open_period
 from tests.factories import make_user
 
 

@@ -5,8 +5,8 @@ import re
 import sqlalchemy as sa
 
 from benchclub.extensions import db
-from benchclub.kpis.periods import close_period, reopen_period
 from benchclub.models import Consent, KpiValue
+from benchclub.periods.services import close_period, reopen_period
 from tests.factories import PASSWORD
 
 from .helpers import build_bench_club

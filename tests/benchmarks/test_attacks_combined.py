@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from benchclub.benchmarks import stats
 from benchclub.benchmarks.dashboard import build_kpi_detail
 from benchclub.benchmarks.disclosure import Viewer
-from benchclub.clubs.services import create_club, create_firm, link_supplier, list_kpis
+from benchclub.catalogue import list_kpis
+from benchclub.clubs.services import create_club, create_firm, link_supplier
 from benchclub.extensions import db
-from benchclub.kpis.periods import close_period, open_period, reopen_period
 from benchclub.models import Consent, FirmKind, KpiValue, Role, StageChange
+from benchclub.periods.services import close_period, open_period, reopen_period
 from benchclub.reports.queries import build_report
 from benchclub.reports.spans import parse_span
 from tests.factories import make_certificate, make_user

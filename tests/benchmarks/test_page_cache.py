@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from benchclub import pagecache
 from benchclub.extensions import db
-from benchclub.kpis.periods import close_period, open_period
 from benchclub.models import KpiDefinition, KpiValue
+from benchclub.periods.services import close_period, open_period
 from tests.sqlcount import count_statements
 
 from .helpers import add_value, build_bench_club

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from benchclub.benchmarks.services import ComparatorImportError, import_comparators, load_illustrative_comparator
 from benchclub.extensions import db
-from benchclub.kpis.periods import open_period
 from benchclub.models import AuditEntry, Comparator
+from benchclub.periods.services import open_period
 from tests.factories import PASSWORD
 
 from .helpers import add_value, build_bench_club

@@ -32,7 +32,7 @@ def test_customer_measurement_appears_beside_own_value_where_it_differs(client):
     own = db.session.query(KpiValue).filter_by(firm_id=me.id, kpi_id=kpi.id).one()
     db.session.add(KpiValue(firm_id=me.id, kpi_id=kpi.id, period_id=period.id, source_firm_id=bc.governor.id,
                             value=own.value - 7.0, is_nil=False))
-    from benchclub.kpis.periods import close_period
+    from benchclub.periods.services import close_period
     close_period(bc.club, "2025-01")
     db.session.commit()
     html = login(client, bc.users["member"]).get("/").get_data(as_text=True)

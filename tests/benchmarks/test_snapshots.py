@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from benchclub.benchmarks import stats
 from benchclub.benchmarks.snapshots import publish_snapshot
 from benchclub.extensions import db
-from benchclub.kpis.periods import close_period, open_period, reopen_period
 from benchclub.models import AuditEntry, KpiValue, Snapshot, SnapshotCertShare, SnapshotFirm, SnapshotStat
+from benchclub.periods.services import close_period, open_period, reopen_period
 
 from .helpers import add_value, build_bench_club
 

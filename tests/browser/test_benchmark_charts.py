@@ -3,8 +3,8 @@ from datetime import date
 
 from benchclub.benchmarks.services import load_illustrative_comparator
 from benchclub.extensions import db
-from benchclub.kpis.periods import close_period
 from benchclub.models import Certificate
+from benchclub.periods.services import close_period
 from tests.benchmarks.helpers import build_bench_club
 from tests.factories import PASSWORD
 

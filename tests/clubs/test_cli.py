@@ -3,8 +3,8 @@ import json
 
 import sqlalchemy as sa
 
-from benchclub.kpis.periods import find_period
 from benchclub.models import AuditEntry, Club, Firm, KpiDefinition, PeriodStatus, Role, SupplyLink, User
+from benchclub.periods.services import find_period
 
 
 def _write(tmp_path, name, text, encoding="utf-8"):

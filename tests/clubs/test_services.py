@@ -3,6 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from benchclub.auth.services import find_invited_user
+from benchclub.catalogue import list_kpis
 from benchclub.clubs import people, queries, services
 from benchclub.errors import DomainError
 from benchclub.models import AuditEntry, Role
@@ -85,7 +86,7 @@ def test_save_kpi_definition_adds_and_edits_with_audit(world, db):
     changes = {e.summary: (e.old_value, e.new_value) for e in _audit(db, "kpi_definition") if e.action == "update"}
     assert changes["energy_kwh.soft_max"] == ("50.0", "40.0")
     assert changes["energy_kwh.active"] == ("True", "False")
-    assert kpi not in services.list_kpis(world.club)
+    assert kpi not in list_kpis(world.club)
 
 
 @pytest.mark.parametrize("change, field", [

@@ -3,8 +3,8 @@ import re
 
 import sqlalchemy as sa
 
-from benchclub.kpis.periods import find_period
 from benchclub.models import AuditEntry, Firm, PeriodStatus, SupplyLink, User
+from benchclub.periods.services import find_period
 from tests.factories import PASSWORD
 
 

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from benchclub.extensions import db
 from benchclub.jobs import services
-from benchclub.kpis.periods import open_period
 from benchclub.models import Job, JobStatus, KpiValue, Period, PeriodStatus
+from benchclub.periods.services import open_period
 
 HEADER = "firm,period,kpi,value,source,comment\n"
 
@@ -32,7 +32,7 @@ def test_a_job_page_is_only_for_whoever_started_it(client, world, login_as):
 
 
 def test_member_report_pdf_is_built_as_a_job_and_downloaded_from_its_page(client, world, login_as):
-    from benchclub.kpis.periods import close_period
+    from benchclub.periods.services import close_period
 
     close_period(world.club, "2025-01")
     db.session.commit()

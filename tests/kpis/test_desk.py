@@ -2,8 +2,8 @@
 import sqlalchemy as sa
 
 from benchclub.extensions import db
-from benchclub.kpis.periods import open_period
 from benchclub.models import AuditEntry, CheckStatus, DataCheck, MonthSubmission, Notification
+from benchclub.periods.services import open_period
 from tests.factories import add_value
 
 

@@ -1,7 +1,7 @@
 """Entry as fast as DHIS2: decimal comma, ranges beside each field, history for the jump warning, next step."""
 import pytest
 
-from benchclub.clubs.services import list_kpis
+from benchclub.catalogue import list_kpis
 from benchclub.extensions import db
 from benchclub.kpis.forms import read_inputs
 from benchclub.kpis.history import is_big_jump

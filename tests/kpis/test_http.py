@@ -5,8 +5,8 @@ import io
 import sqlalchemy as sa
 
 from benchclub.extensions import db
-from benchclub.kpis.periods import close_period
 from benchclub.models import AuditEntry, KpiDefinition, KpiValue
+from benchclub.periods.services import close_period
 from tests.factories import add_value
 
 HEADER = "firm,period,kpi,value,source,comment\n"

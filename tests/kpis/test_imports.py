@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from benchclub.extensions import db
 from benchclub.kpis.exports import export_values, template_csv
 from benchclub.kpis.imports import ImportRejectedError, apply_plan, import_csv, plan_import
-from benchclub.kpis.periods import close_period
 from benchclub.models import AuditEntry, KpiValue
+from benchclub.periods.services import close_period
 
 HEADER = "firm,period,kpi,value,source,comment\n"
 LIMIT = 10 * 1024 * 1024

@@ -4,12 +4,13 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from benchclub.catalogue import list_kpis
 from benchclub.errors import ConflictError, PermissionDeniedError
 from benchclub.extensions import db
 from benchclub.kpis import queries
-from benchclub.kpis.periods import PeriodClosedError, PeriodNotOpenedError, close_period
 from benchclub.kpis.services import KpiInput, ValuesInvalidError, submit_measurements, submit_values
 from benchclub.models import AuditEntry, KpiValue
+from benchclub.periods.services import PeriodClosedError, PeriodNotOpenedError, close_period
 from tests.factories import add_value
 
 
@@ -139,7 +140,7 @@ def test_member_months_are_due_overdue_or_done(world):
 
 
 def test_completeness_distinguishes_complete_partial_nil_and_missing(world):
-    kpis = [k.code for k in queries.list_kpis(world.club)]
+    kpis = [k.code for k in list_kpis(world.club)]
     for code in kpis:
         add_value(world, "A", code, "2025-01", 50 if code == "otd_pct" else None)
         add_value(world, "B", code, "2025-01", None)

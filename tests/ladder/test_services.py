@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from benchclub.clubs.services import create_firm, link_supplier
 from benchclub.errors import ConflictError, DomainError
 from benchclub.extensions import db
-from benchclub.kpis.periods import close_period, open_period
 from benchclub.ladder import evaluation, services, visits
 from benchclub.ladder.panels import governor_ladder_panel, member_ladder_panel
 from benchclub.ladder.targets import publish_target, targets_for_supplier, withdraw_target
 from benchclub.models import AuditEntry, DecisionStatus, FirmKind, LadderEvaluation, StageChange
+from benchclub.periods.services import close_period, open_period
 
 from .helpers import SIX_MONTHS, closed_period, give_visit, put_value, ready_for_stage_2
 

@@ -81,8 +81,9 @@ from benchclub.extensions import db
 app = create_app()
 with app.app_context():
     from benchclub.auth.services import create_user
-    from benchclub.clubs.services import create_club, create_firm, list_kpis
-    from benchclub.kpis.periods import open_period
+    from benchclub.catalogue import list_kpis
+    from benchclub.clubs.services import create_club, create_firm
+    from benchclub.periods.services import open_period
     from benchclub.models import FirmKind, KpiValue, Role
     club = create_club("PROD", "Production test club")
     firms = [create_firm(club, f"P-{{i:02d}}", f"Prod firm {{i:02d}}", FirmKind.SUPPLIER, "ZA", "Castings", 40)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from benchclub import months
-from benchclub.kpis import periods
 from benchclub.ladder import months as ladder_months
+from benchclub.periods import services as periods
 
 
 def test_months_step_across_year_ends_and_leap_days():

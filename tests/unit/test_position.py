@@ -3,8 +3,8 @@ from types import SimpleNamespace
 
 from benchclub.benchmarks.dashboard import KpiRow
 from benchclub.benchmarks.disclosure import ReleasedStat
-from benchclub.benchmarks.member_charts import compact
-from benchclub.benchmarks.position import build_positions, by_gap, quartile_bar, tail_share_band, trend, weakest
+from benchclub.benchmarks.member.charts import compact
+from benchclub.benchmarks.member.position import build_positions, by_gap, quartile_bar, tail_share_band, trend, weakest
 from benchclub.templating import kpi_gap
 
 

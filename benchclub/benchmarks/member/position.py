@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .dashboard import Dashboard, KpiRow
+from ..dashboard import Dashboard, KpiRow
 
 BAR_WIDTH = 200.0
 TREND_LOOKBACK = 3  # compare the latest month with the mean of up to three months before it

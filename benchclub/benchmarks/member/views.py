@@ -1,32 +1,24 @@
-"""Member and governor benchmark pages and downloads. Everything shown comes through disclosure."""
+"""Member benchmark pages and the downloads (member and governor). Everything shown comes through disclosure."""
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 from flask_login import current_user
 
-from .. import jsonout, pagecache
-from ..models import Club, KpiDefinition
-from ..permissions import (
+from ... import jsonout, pagecache
+from ...catalogue import find_kpi
+from ...permissions import (
     Role,
     can_download_benchmarks,
-    can_view_governor_benchmarks,
     can_view_member_benchmarks,
     role_required,
 )
-from . import charts, member_charts, queries
-from .blueprint import bp
-from .dashboard import build_dashboard, build_kpi_detail, governor_supplier_points, own_valid_standards, pick_month
-from .disclosure import Viewer
-from .export import dashboard_csv, dashboard_json
-from .panels import customer_measurements
+from .. import charts, queries
+from ..blueprint import bp
+from ..dashboard import build_dashboard, build_kpi_detail, pick_month
+from ..disclosure import Viewer
+from ..export import dashboard_csv, dashboard_json
+from . import charts as member_charts
 from .position import build_positions, by_gap
-
-
-def _find_kpi(club: Club, code: str) -> KpiDefinition:
-    kpi = next((k for k in queries.list_kpi_definitions(club) if k.code == code), None)
-    if kpi is None:
-        abort(404)
-    return kpi
 
 
 @bp.get("/")
@@ -43,7 +35,7 @@ def _render_member_dashboard() -> str:
     viewer = Viewer.for_user(current_user, club)
     board = build_dashboard(viewer, club, request.args.get("period"), request.args.get("group"))
     sort = "catalogue" if request.args.get("sort") == "catalogue" else "gap"
-    positions = build_positions(board, customer_measurements(current_user.firm, board.month) if board.month else {})
+    positions = build_positions(board, queries.customer_measurements(current_user.firm, board.month) if board.month else {})
     return render_template("benchmarks/member_dashboard.html", board=board, club=club, sort=sort,
                            positions=by_gap(positions) if sort == "gap" else positions)
 
@@ -59,7 +51,7 @@ def member_kpi(code: str):
 
 def _render_member_kpi(code: str) -> str:
     club = current_user.firm.club
-    kpi = _find_kpi(club, code)
+    kpi = find_kpi(club, code) or abort(404)
     month = pick_month(queries.published_months(club), request.args.get("period"))
     if month is None:
         return render_template("benchmarks/kpi.html", kpi=kpi, detail=None, figures=[], months=[])
@@ -89,7 +81,7 @@ def member_certificates():
     if month is not None:
         snapshot = queries.current_snapshot(club, month)
         figure = charts.cert_share_chart(queries.released_shares(snapshot, group, viewer, club),
-                                         own_valid_standards(viewer.firm_id, month))
+                                         queries.own_valid_standards(viewer.firm_id, month))
     return render_template("benchmarks/certificates.html", figure=figure, months=months, month=month, group=group)
 
 
@@ -108,25 +100,3 @@ def download(fmt: str):
         return Response(dashboard_csv(board), mimetype="text/csv", headers=headers)
     payload = dashboard_json(board, queries.comparators_by_kpi(club), firm_view=viewer.is_member)
     return Response(jsonout.dumps(payload, indent=2), mimetype="application/json", headers=headers)
-
-
-@bp.get("/governor")
-@role_required(Role.GOVERNOR)
-def governor_view():
-    """Club benchmarks under rule 7, with this governor's consenting suppliers placed on them."""
-    if not can_view_governor_benchmarks(current_user):
-        abort(403)
-    club = current_user.firm.club
-    viewer = Viewer.for_user(current_user, club)
-    board = build_dashboard(viewer, club, request.args.get("period"), request.args.get("group"))
-    kpis = [r.kpi for r in board.rows]
-    selected = next((r for r in board.rows if r.kpi.code == request.args.get("kpi")), board.rows[0] if board.rows else None)
-    points, figure = [], None
-    if selected is not None:
-        points = governor_supplier_points(viewer, current_user, club, board.month, board.group, selected.kpi,
-                                          selected.stat)
-        comps = queries.comparators_by_kpi(club).get(selected.kpi.code, [])
-        figure = charts.distribution_chart(selected.kpi, selected.stat, comps, None,
-                                           [(p.firm.name, p.value, p.band) for p in points], chart_id="suppliers")
-    return render_template("benchmarks/governor.html", board=board, kpis=kpis, selected=selected, points=points,
-                           figure=figure)

@@ -5,10 +5,11 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import DomainError, NotFoundError
-from ..extensions import db
-from ..models import Club
-from ..permissions import (
+from ...catalogue import find_kpi, list_kpis
+from ...errors import DomainError, NotFoundError
+from ...extensions import db
+from ...models import Club
+from ...permissions import (
     Role,
     can_manage_club,
     can_see_identified_club_data,
@@ -16,12 +17,13 @@ from ..permissions import (
     role_required,
     scope_clubs,
 )
-from . import charts, clubview, member_charts, queries, services
-from .blueprint import bp
-from .dashboard import build_kpi_detail
-from .disclosure import Viewer
-from .forms import ComparatorImportForm, comparator_form
-from .views import _find_kpi
+from .. import charts, queries, services
+from ..blueprint import bp
+from ..dashboard import build_kpi_detail
+from ..disclosure import Viewer
+from ..forms import ComparatorImportForm, comparator_form
+from ..member import charts as member_charts
+from . import rows as club_rows
 
 
 def _club() -> Club:
@@ -45,15 +47,15 @@ def _club() -> Club:
 def club_view():
     """Full statistics, identified best-in-class and tail lists, tail shortening; audited (rule 8)."""
     club = _club()
-    months = clubview.club_months(club)
+    months = club_rows.club_months(club)
     month = request.args.get("period") if request.args.get("period") in dict(months) else (
         next((m for m, is_open in months if not is_open), months[0][0] if months else None))
     viewer = Viewer.for_user(current_user, club)
     group = request.args.get("group") or "all"
-    rows, preview = clubview.build_club_rows(club, viewer, month, group) if month else ([], False)
+    rows, preview = club_rows.build_club_rows(club, viewer, month, group) if month else ([], False)
     groups = queries.group_choices(queries.current_snapshot(club, month) if month else None, viewer, club)
-    tails = clubview.tail_shortening(club, viewer, month) if month and not preview else []
-    clubview.audit_identified_view(current_user, club, "club view", month, group)
+    tails = club_rows.tail_shortening(club, viewer, month) if month and not preview else []
+    club_rows.audit_identified_view(current_user, club, "club view", month, group)
     page = render_template("benchmarks/club.html", club=club, months=months, month=month, group=group, groups=groups,
                            rows=rows, preview=preview, tails=tails)
     db.session.commit()  # after rendering: a commit expires every loaded row (one reload per firm shown)
@@ -65,7 +67,7 @@ def club_view():
 def club_kpi(code: str):
     """One KPI club-wide: the charts members see (unsuppressed) and the identified lists; audited."""
     club = _club()
-    kpi = _find_kpi(club, code)
+    kpi = find_kpi(club, code) or abort(404)
     months = queries.published_months(club)
     month = request.args.get("period") if request.args.get("period") in months else (months[0] if months else None)
     group = request.args.get("group") or "all"
@@ -77,9 +79,9 @@ def club_kpi(code: str):
                    member_charts.member_histogram_chart(kpi, detail.stat, None),
                    member_charts.member_tail_over_time_chart(kpi, detail.history, detail.comparators, show_own=False),
                    charts.cert_share_chart(detail.shares, set(), show_own=False)]
-        rows, _ = clubview.build_club_rows(club, viewer, month, group)
+        rows, _ = club_rows.build_club_rows(club, viewer, month, group)
         row = next((r for r in rows if r.kpi.code == kpi.code), None)
-    clubview.audit_identified_view(current_user, club, f"KPI {kpi.code}", month, group)
+    club_rows.audit_identified_view(current_user, club, f"KPI {kpi.code}", month, group)
     db.session.commit()
     return render_template("benchmarks/club_kpi.html", club=club, kpi=kpi, months=months, month=month, group=group,
                            detail=detail, figures=figures, row=row)
@@ -142,7 +144,7 @@ def edit_comparator(comparator_id: int):
     """Edit a comparator's description and quantiles."""
     club = _club()
     comparator = _comparator_or_404(club, comparator_id)
-    kpis = queries.list_kpi_definitions(club)
+    kpis = list_kpis(club)
     codes = [k.code for k in kpis]
     values = {v.kpi_code: v for v in comparator.values}
     form = comparator_form(codes, obj=comparator, data={f"{c}__{q}": getattr(values.get(c), q, None)

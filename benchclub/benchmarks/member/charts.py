@@ -8,9 +8,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..templating import fmt_number  # the same precision as the numbers on the page
-from .charts import OKABE_ITO, QUANTILES, Chart, _comparator_note, fmt
-from .disclosure import ReleasedStat
+from ...templating import fmt_number  # the same precision as the numbers on the page
+from ..charts import OKABE_ITO, QUANTILES, Chart, _comparator_note, fmt
+from ..disclosure import ReleasedStat
 from .position import tail_share_band, uses_log_scale
 
 PEER = OKABE_ITO["blue"]

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
-from ..extensions import db
-from ..kpis.periods import find_period
-from ..models import Club, Firm, KpiDefinition, Period, PeriodStatus, SnapshotFirm, User
-from . import queries, stats
-from .disclosure import RawStat, ReleasedStat, Viewer, release_stat
-from .snapshots import compute_kpi_groups, load_period_inputs
+from ...catalogue import list_kpis
+from ...models import Club, Firm, KpiDefinition, Period, User
+from ...periods.services import find_period, list_periods
+from .. import queries, stats
+from ..disclosure import RawStat, ReleasedStat, Viewer, release_stat
+from ..snapshots import compute_kpi_groups, load_period_inputs
 
 
 @dataclass
@@ -54,8 +52,7 @@ class TailChange:
 def club_months(club: Club) -> list[tuple[str, bool]]:
     """(month, is_open) for the picker: published closed months and open months (preview), newest first."""
     published = set(queries.published_months(club))
-    open_months = set(db.session.scalars(sa.select(Period.month).where(
-        Period.club_id == club.id, Period.status == PeriodStatus.OPEN)))
+    open_months = {p.month for p in list_periods(club) if p.is_open}
     return sorted(((m, m in open_months) for m in published | open_months), reverse=True)
 
 
@@ -79,14 +76,10 @@ def _published_rows(club: Club, viewer: Viewer, month: str, group: str) -> list[
     if snapshot is None:
         return []
     released = queries.release_for_snapshots([snapshot.id], group, viewer, club)
-    firm_rows = db.session.scalars(sa.select(SnapshotFirm).where(
-        SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.group_key == group)).all()
-    firms = {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.club_id == club.id))}
-    by_kpi: dict[str, list[SnapshotFirm]] = {}
-    for r in firm_rows:
-        by_kpi.setdefault(r.kpi_code, []).append(r)
+    by_kpi = queries.identified_rows(snapshot.id, group)
+    firms = queries.club_firms(club)
     rows = []
-    for kpi in queries.list_kpi_definitions(club):
+    for kpi in list_kpis(club):
         stat = released.get((snapshot.id, kpi.code)) or queries.empty_release(kpi.code, group, club)
         kpi_rows = by_kpi.get(kpi.code, [])
         best, tail = _split(kpi, {r.firm_id: r.value for r in kpi_rows},
@@ -98,7 +91,7 @@ def _published_rows(club: Club, viewer: Viewer, month: str, group: str) -> list[
 def _preview_rows(club: Club, viewer: Viewer, period: Period, group: str) -> list[ClubKpiRow]:
     """Live figures of an open period for the facilitator only; nothing is stored."""
     inputs = load_period_inputs(period)
-    firms = {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.club_id == club.id))}
+    firms = queries.club_firms(club)
     rows = []
     for kpi in inputs.kpis:
         values = inputs.values.get(kpi.code, {})
@@ -131,7 +124,7 @@ def tail_shortening(club: Club, viewer: Viewer, month: str) -> list[TailChange]:
     wanted = [ids[m] for m in (month, before_month) if m in ids]
     released = queries.release_for_snapshots(wanted, "all", viewer, club)
     out = []
-    for kpi in queries.list_kpi_definitions(club):
+    for kpi in list_kpis(club):
         now = released.get((ids.get(month), kpi.code))
         before = released.get((ids.get(before_month), kpi.code))
         higher = kpi.higher_is_better
@@ -142,7 +135,7 @@ def tail_shortening(club: Club, viewer: Viewer, month: str) -> list[TailChange]:
 
 def audit_identified_view(actor: User, club: Club, what: str, month: str | None, group: str) -> None:
     """Rule 8: every identified view by a facilitator is written to the audit log."""
-    from ..audit import record
+    from ...audit import record
 
     record(actor, "view", "benchmarks", club.id, club_id=club.id,
            summary=f"identified benchmarks: {what} {month or ''} {group}".strip(),

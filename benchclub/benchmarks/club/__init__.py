@@ -1,0 +1,1 @@
+"""What the facilitator sees: the identified club view and KPI page (audited, rule 8) and the comparators."""
