@@ -1,22 +1,27 @@
 """Member and governor benchmark pages and downloads. Everything shown comes through disclosure."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from .. import jsonout, pagecache
+from ..clubs.governor_pages import pick_governor, read_only_context, viewed_governor
 from ..models import Club, KpiDefinition
 from ..permissions import (
     Role,
     can_download_benchmarks,
+    can_read_governor_pages,
     can_view_governor_benchmarks,
     can_view_member_benchmarks,
+    consenting_supplier_ids,
     role_required,
 )
 from . import charts, member_charts, queries
 from .blueprint import bp
 from .dashboard import build_dashboard, build_kpi_detail, governor_supplier_points, own_valid_standards, pick_month
-from .disclosure import Viewer
+from .disclosure import GOVERNOR, Viewer
 from .export import dashboard_csv, dashboard_json
 from .panels import customer_measurements
 from .position import build_positions, by_gap
@@ -111,22 +116,26 @@ def download(fmt: str):
 
 
 @bp.get("/governor")
-@role_required(Role.GOVERNOR)
+@role_required(Role.GOVERNOR, Role.ADMIN)
 def governor_view():
-    """Club benchmarks under rule 7, with this governor's consenting suppliers placed on them."""
-    if not can_view_governor_benchmarks(current_user):
+    """Club benchmarks under rule 7, with this governor's consenting suppliers placed on them (the admin reads
+    any governor's page, read-only, exactly as released to that governor: ?governor=CODE)."""
+    if not (can_view_governor_benchmarks(current_user) or can_read_governor_pages(current_user)):
         abort(403)
-    club = current_user.firm.club
-    viewer = Viewer.for_user(current_user, club)
+    governor = viewed_governor()
+    if governor is None:
+        return pick_governor()
+    club = governor.club
+    viewer = Viewer(GOVERNOR, club.id, governor.id, frozenset(consenting_supplier_ids(governor)), current_user.id)
     board = build_dashboard(viewer, club, request.args.get("period"), request.args.get("group"))
     kpis = [r.kpi for r in board.rows]
     selected = next((r for r in board.rows if r.kpi.code == request.args.get("kpi")), board.rows[0] if board.rows else None)
     points, figure = [], None
     if selected is not None:
-        points = governor_supplier_points(viewer, current_user, club, board.month, board.group, selected.kpi,
-                                          selected.stat)
+        points = governor_supplier_points(viewer, SimpleNamespace(firm=governor), club, board.month, board.group,
+                                          selected.kpi, selected.stat)
         comps = queries.comparators_by_kpi(club).get(selected.kpi.code, [])
         figure = charts.distribution_chart(selected.kpi, selected.stat, comps, None,
                                            [(p.firm.name, p.value, p.band) for p in points], chart_id="suppliers")
     return render_template("benchmarks/governor.html", board=board, kpis=kpis, selected=selected, points=points,
-                           figure=figure)
+                           figure=figure, governor=governor, **read_only_context(governor, "benchmarks"))
