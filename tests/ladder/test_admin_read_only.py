@@ -21,7 +21,8 @@ from benchclub.permissions import can_read_governor_pages, is_read_only_governor
 
 from .helpers import put_value
 
-GOVERNOR_PAGES = ["/ladder/", "/ladder/visits", "/ladder/targets", "/ladder/settings", "/benchmarks/governor"]
+GOVERNOR_PAGES = ["/ladder/", "/ladder/visits", "/ladder/targets", "/ladder/settings", "/benchmarks/governor",
+                  "/kpis/measurements"]
 
 
 def _governor_data(world):
@@ -60,7 +61,7 @@ def test_admin_reads_visits_targets_and_settings_without_any_form(world, login_a
     settings = client.get("/ladder/settings?governor=GOV-1").get_data(as_text=True)
     assert "<fieldset" in settings and " disabled>" in settings and "data-read-only" in settings
     assert 'value="save"' not in settings and 'value="preview"' not in settings
-    for path in ("/ladder/", "/ladder/visits", "/ladder/targets", "/ladder/settings", "/benchmarks/governor"):
+    for path in GOVERNOR_PAGES:
         assert f'href="{path}?governor=GOV-1"' in settings  # the sub-navigation keeps the governor
 
 
@@ -90,6 +91,7 @@ def test_every_admin_post_on_a_governor_page_is_refused_and_writes_nothing(world
         ("/ladder/settings?governor=GOV-1", {"action": "save"}),
         ("/ladder/settings?governor=GOV-1", {"action": "preview"}),
         ("/ladder/evaluate?governor=GOV-1", {"period": "2025-01"}),
+        ("/kpis/measurements?governor=GOV-1&supplier=SUP-A&month=2025-02", {"value-otd_pct": "97"}),
     ]
     for url, data in posts:
         assert client.post(url, data=data).status_code == 403, url
@@ -120,7 +122,7 @@ def test_each_admin_view_of_a_governor_page_is_audited_and_the_governors_own_are
     assert all(e.actor_id == admin.id and e.club_id == g1.club_id and e.detail["governor"] == "GOV-1"
                for e in entries)
     assert {e.detail["page"] for e in entries} == {"tier dashboard", "visits", "targets", "ladder settings",
-                                                   "benchmarks", f"scorecard of {a.code}"}
+                                                   "benchmarks", "measurements", f"scorecard of {a.code}"}
 
 
 def test_admin_sees_a_governors_benchmark_page_exactly_as_that_governor(world, login_as):
@@ -156,3 +158,20 @@ def test_read_only_policies(world):
     assert is_read_only_governor_view(admin, g1) and not is_read_only_governor_view(g1_staff, g1)
     assert is_read_only_governor_view(g2_staff, g1)
     assert must_audit_governor_view(admin, g1) and not must_audit_governor_view(g1_staff, g1)
+
+
+def test_admin_reads_a_governors_measurements_with_that_governors_consent_and_no_form(world, login_as):
+    a, g1 = world.firms["A"], world.firms["G1"]
+    put_value(a, "otd_pct", "2025-02", 91.5)  # self-reported: A shares everything with G1, nothing with G2
+    put_value(a, "otd_pct", "2025-02", 88.5, source=g1)  # G1's own measurement
+    db.session.commit()
+    client = login_as("admin")
+    g1_page = client.get("/kpis/measurements?governor=GOV-1&supplier=SUP-A&month=2025-02").get_data(as_text=True)
+    g2_page = client.get("/kpis/measurements?governor=gov-2&supplier=SUP-A&month=2025-02").get_data(as_text=True)
+    assert "data-read-only" in g1_page and "Gamma Motors&#39;s measurements" in g1_page
+    assert 'value="88.5"' in g1_page and "Supplier reported 91.5" in g1_page
+    assert "Supplier reported" not in g2_page and 'value="88.5"' not in g2_page
+    assert 'method="post" action="/kpis/measurements' not in g1_page and "Save measurements" not in g1_page
+    assert 'name="governor" value="GOV-1"' in g1_page  # the supplier and month picker keeps the governor
+    own = login_as("gov_consented").get("/kpis/measurements?supplier=SUP-A&month=2025-02").get_data(as_text=True)
+    assert "Save measurements" in own and "data-read-only" not in own
