@@ -10,7 +10,7 @@ from .conftest import log_in
 
 ADMIN_PAGES = ["/ladder/visits", "/ladder/?governor=GOV-KAW", "/ladder/visits?governor=GOV-KAW",
                "/ladder/targets?governor=GOV-KAW", "/ladder/settings?governor=GOV-KAW",
-               "/benchmarks/governor?governor=GOV-KAW"]
+               "/benchmarks/governor?governor=GOV-KAW", "/kpis/measurements?governor=GOV-KAW"]
 
 
 @pytest.fixture()
