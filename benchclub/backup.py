@@ -116,9 +116,22 @@ def _has_data(conn: sa.Connection) -> bool:
                for name in DATA_ROOTS)
 
 
-def _empty_all(conn: sa.Connection) -> None:
+#: The PostgreSQL setting that lets a TRUNCATE empty audit_log (migration 0010_audit_truncate), for one transaction.
+AUDIT_TRUNCATE_SETTING = "benchclub.allow_audit_truncate"
+
+
+def allow_audit_truncate(conn: sa.Connection) -> None:
+    """For the current transaction only, let TRUNCATE empty the audit log (PostgreSQL refuses it otherwise,
+    and refuses UPDATE and DELETE of its rows always). Only a whole-database replacement asks for this."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(f"SET LOCAL {AUDIT_TRUNCATE_SETTING} = 'on'"))
+
+
+def empty_all_tables(conn: sa.Connection) -> None:
+    """Empty every table in the connection's transaction: `restore --force` and the test fixtures."""
     tables = list(reversed(db.metadata.sorted_tables))
-    if conn.dialect.name == "postgresql":  # TRUNCATE: the audit trigger refuses row DELETEs
+    if conn.dialect.name == "postgresql":  # TRUNCATE: the audit triggers refuse row DELETEs (0004) and,
+        allow_audit_truncate(conn)  # unless this transaction says so, TRUNCATE (0009)
         conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         return
     for table in tables:
@@ -145,7 +158,7 @@ def restore_backup(conn: sa.Connection, path: Path, *, force: bool = False) -> d
         if _has_data(conn) and not force:
             raise BackupError("The database already has data; restore refuses to mix. Use --force to replace "
                               "everything in it with the backup.")
-        _empty_all(conn)  # also the rows a migration seeds (the backup holds them)
+        empty_all_tables(conn)  # also the rows a migration seeds (the backup holds them)
         counts = {}
         for table in db.metadata.sorted_tables:
             lines = zf.read(f"tables/{table.name}.jsonl").decode().splitlines()

@@ -463,9 +463,28 @@ def value_import_reach(user: User | None) -> ImportReach:
         return ImportReach.ALL
     return {Role.FACILITATOR: ImportReach.CLUB, Role.GOVERNOR: ImportReach.LINKED_SUPPLIERS,
             Role.MEMBER: ImportReach.OWN_FIRM}[user.role]
+
+
+# --- the admin's read-only governor pages (issue 13 item 5) -------------------------------------
+
+
 def can_read_governor_pages(user: User) -> bool:
-    """The admin reaches every governor page, read-only (it runs the installation; it decides nothing there)."""
+    """The admin reaches every governor page (tier dashboard, scorecards, recommendations, visits,
+    targets, ladder settings, benchmarks), read-only: it runs the installation and decides nothing there.
+    Every change on those pages stays with `can_run_ladder` / `can_measure_supplier` (governor staff)."""
     return is_admin(user)
+
+
+def is_read_only_governor_view(user: User, governor: Firm) -> bool:
+    """A governor page shown to someone who is not that governor's staff: no forms, no actions."""
+    return not (is_governor(user) and user.firm_id == governor.id)
+
+
+def must_audit_governor_view(user: User, governor: Firm) -> bool:
+    """Rule 8 (DOMAIN §5), as for the facilitator: a governor's pages name its suppliers and show their
+    identified values, so the admin reading them (a third party) leaves an audit entry; the governor's
+    own staff reading their own pages do not."""
+    return can_read_governor_pages(user) and is_read_only_governor_view(user, governor)
 
 
 def governor_shared_kpi_codes(governor: Firm, supplier: Firm) -> set[str] | None:

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from benchclub import create_app
+from benchclub.backup import empty_all_tables
 from benchclub.extensions import db as _db
 from config import TestingConfig
 
@@ -62,14 +63,9 @@ def _drop_everything() -> None:
 
 
 def _truncate_all() -> None:
-    tables = list(reversed(_db.metadata.sorted_tables))
+    """Empty every table; on PostgreSQL a TRUNCATE allowed for this transaction (migration 0010_audit_truncate)."""
     with _db.engine.begin() as conn:
-        if _db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        empty_all_tables(conn)
 
 
 def _sqlite_savepoint_support(engine) -> None:

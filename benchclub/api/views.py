@@ -95,7 +95,7 @@ def home_club(club_code: str | None = None) -> Club:
         except DomainError as exc:
             raise ApiProblem(404, str(exc)) from None
     club = db.session.get(Club, user.home_club_id) if user.home_club_id else None
-    if club is None or (club_code and club_code != club.code):
+    if club is None or (club_code and club_code.strip().lower() != club.code.lower()):
         raise ApiProblem(404, f"There is no club {club_code} you belong to." if club_code else "You belong to no club.")
     return club
 

@@ -17,7 +17,7 @@ def current_club() -> Club | None:
         code = request.values.get("club", "").strip()
         if not code:
             return None
-        club = db.session.scalar(sa.select(Club).where(Club.code == code))
+        club = db.session.scalar(sa.select(Club).where(sa.func.lower(Club.code) == code.lower()))  # as the CLI
         if club is None:
             abort(404)
         return club

@@ -112,12 +112,14 @@ def member_entry_rows(firm: Firm, period: Period) -> list[EntryRow]:
     return list(rows.values())
 
 
-def governor_entry_rows(user: User, supplier: Firm, period: Period) -> list[EntryRow]:
+def governor_entry_rows(user: User, supplier: Firm, period: Period, *, governor: Firm | None = None) -> list[EntryRow]:
     """The measurable KPIs with the governor's own measurement, last month's, and (with consent) the
-    supplier's self-reported value."""
-    governor = user.firm
+    supplier's self-reported value. `governor`: the governor whose page the admin reads (what it may see)."""
+    if governor is None:
+        governor, shared = user.firm, permissions.consented_kpi_codes(user, supplier)
+    else:
+        shared = permissions.governor_shared_kpi_codes(governor, supplier)
     previous = get_period_by_month(supplier.club, previous_month(period.month))
-    shared = permissions.consented_kpi_codes(user, supplier)
     rows = {k.id: EntryRow(kpi=k) for k in list_kpis(supplier.club) if k.governor_measurable}
     for value in _values(supplier, [p for p in (period, previous) if p is not None]):
         row = rows.get(value.kpi_id)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import permissions
 from ..audit import record
+from ..clubs.governor_pages import pick_governor, read_only_context, viewed_governor
 from ..clubs.services import get_club
 from ..errors import DomainError
 from ..extensions import db
@@ -109,20 +110,28 @@ def _governor_selection(governor: Firm) -> tuple[list[Firm], Firm | None, list[P
     return suppliers, supplier, periods, period or (periods[0] if periods else None)
 
 
-def _render_governor(errors=None, entered=None, status: int = 200):
-    suppliers, supplier, periods, period = _governor_selection(current_user.firm)
-    rows = queries.governor_entry_rows(current_user, supplier, period) if supplier and period else []
+def _render_governor(errors=None, entered=None, status: int = 200, governor: Firm | None = None):
+    governor = governor or current_user.firm
+    suppliers, supplier, periods, period = _governor_selection(governor)
+    read_only = permissions.is_read_only_governor_view(current_user, governor)
+    rows = queries.governor_entry_rows(current_user, supplier, period, governor=governor if read_only else None) \
+        if supplier and period else []
     return render_template("kpis/governor_entry.html", form=EntryForm(), suppliers=suppliers, supplier=supplier,
-                           periods=periods, period=period, rows=rows, errors=errors or {}, entered=entered), status
+                           periods=periods, period=period, rows=rows, errors=errors or {}, entered=entered,
+                           governor=governor, **read_only_context(governor, "measurements")), status
 
 
 @bp.get("/measurements")
-@role_required(Role.GOVERNOR)
+@role_required(Role.GOVERNOR, Role.ADMIN)
 def governor_entry():
-    """Choose a linked supplier and month, then enter this governor's own measurements."""
-    if not permissions.is_governor(current_user):
+    """Choose a linked supplier and month, then enter this governor's own measurements (the admin reads any
+    governor's, read-only: ?governor=CODE)."""
+    if not (permissions.is_governor(current_user) or permissions.can_read_governor_pages(current_user)):
         abort(403)
-    return _render_governor()
+    governor = viewed_governor()
+    if governor is None:
+        return pick_governor()
+    return _render_governor(governor=governor)
 
 
 @bp.post("/measurements")

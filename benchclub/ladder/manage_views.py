@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from .. import permissions
 from ..catalogue import list_kpis
+from ..clubs.governor_pages import own_governor as _governor
+from ..clubs.governor_pages import pick_governor, read_only_context, viewed_governor
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, Role
@@ -16,14 +18,14 @@ from . import targets as target_services
 from .blueprint import bp
 from .evaluation import list_links
 from .forms import CadenceForm, TargetForm, VisitForm, ladder_changes, ladder_form
-from .views import _governor
 
 
-def _visit_page(form: VisitForm, status: int = 200):
-    governor = current_user.firm
+def _visit_page(form: VisitForm, status: int = 200, governor: Firm | None = None):
+    governor = governor or current_user.firm
     links = list_links(governor)
     return render_template("ladder/visits.html", form=form, plans=visits.visit_plans(governor, links),
-                           visits=visits.list_visits(governor, limit=100), cadence=CadenceForm()), status
+                           visits=visits.list_visits(governor, limit=100), cadence=CadenceForm(), governor=governor,
+                           **read_only_context(governor, "visits")), status
 
 
 def _visit_form(governor: Firm) -> VisitForm:
@@ -33,14 +35,16 @@ def _visit_form(governor: Firm) -> VisitForm:
 
 
 @bp.get("/visits")
-@role_required(Role.GOVERNOR)
+@role_required(Role.GOVERNOR, Role.ADMIN)
 def visits_index():
-    """Visit log, cadence per supplier and overdue flags."""
-    governor = _governor()
+    """Visit log, cadence per supplier and overdue flags (the admin reads any governor's, without forms)."""
+    governor = viewed_governor()
+    if governor is None:
+        return pick_governor()
     form = _visit_form(governor)
     if request.args.get("supplier", "").isdigit():
         form.supplier_id.data = int(request.args["supplier"])
-    return _visit_page(form)
+    return _visit_page(form, governor=governor)
 
 
 @bp.post("/visits")
@@ -82,11 +86,11 @@ def set_cadence(firm_id: int):
     return redirect(url_for("ladder.visits_index"))
 
 
-def _target_page(form: TargetForm, status: int = 200):
-    governor = current_user.firm
+def _target_page(form: TargetForm, status: int = 200, governor: Firm | None = None):
+    governor = governor or current_user.firm
     kpis = {k.code: k for k in list_kpis(governor.club_id)}
     return render_template("ladder/targets.html", form=form, targets=target_services.list_targets(governor),
-                           kpis=kpis), status
+                           kpis=kpis, governor=governor, **read_only_context(governor, "targets")), status
 
 
 def _target_form(governor: Firm) -> TargetForm:
@@ -96,11 +100,13 @@ def _target_form(governor: Firm) -> TargetForm:
 
 
 @bp.get("/targets")
-@role_required(Role.GOVERNOR)
+@role_required(Role.GOVERNOR, Role.ADMIN)
 def targets():
-    """Targets the governor publishes to its suppliers."""
-    governor = _governor()
-    return _target_page(_target_form(governor))
+    """Targets the governor publishes to its suppliers (the admin reads any governor's, without forms)."""
+    governor = viewed_governor()
+    if governor is None:
+        return pick_governor()
+    return _target_page(_target_form(governor), governor=governor)
 
 
 @bp.post("/targets")
@@ -137,35 +143,46 @@ def withdraw_target(target_id: int):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@role_required(Role.GOVERNOR)
+@role_required(Role.GOVERNOR, Role.ADMIN)
 def edit_ladder():
-    """Edit stage names and thresholds; saving creates a new ladder version, previewing saves nothing."""
-    governor = _governor()
+    """Edit stage names and thresholds; saving creates a new ladder version, previewing saves nothing.
+    The admin reads any governor's settings (GET); its POST is refused."""
+    if request.method == "POST" and not permissions.can_use_ladder_dashboard(current_user):
+        abort(403)
+    governor = viewed_governor()
+    if governor is None:
+        return pick_governor()
     ladder = services.get_current_ladder(governor)
     if ladder is None:  # created with the governor or by migration 0008; a GET never creates it
         abort(404)
     form = ladder_form(ladder)
     status, previews = 200, None
     if request.method == "POST":
-        status = 422
-        if form.validate():
-            names, params = ladder_changes(form, ladder)
-            try:
-                if request.form.get("action") == "preview":
-                    previews, status = evaluation.preview_thresholds(governor, params, actor=current_user), 200
-                    db.session.rollback()
-                else:
-                    new = services.save_ladder_version(governor, names, params, actor=current_user)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(str(exc), "warning" if exc.field == "form" else "danger")
-                if exc.field in form:
-                    form[exc.field].errors.append(str(exc))
-            else:
-                if previews is None:
-                    db.session.commit()
-                    flash(f"Ladder saved as version {new.version}; it takes effect from the next period close.",
-                          "success")
-                    return redirect(url_for("ladder.edit_ladder"))
-    return render_template("ladder/settings.html", form=form, ladder=ladder, previews=previews,
-                           kpi_names={k.code: k.name for k in list_kpis(governor.club_id)}), status
+        saved, status, previews = _submit_ladder(governor, ladder, form)
+        if saved:
+            return redirect(url_for("ladder.edit_ladder"))
+    return render_template("ladder/settings.html", form=form, ladder=ladder, previews=previews, governor=governor,
+                           kpi_names={k.code: k.name for k in list_kpis(governor.club_id)},
+                           **read_only_context(governor, "ladder settings")), status
+
+
+def _submit_ladder(governor: Firm, ladder, form) -> tuple[bool, int, list | None]:
+    """Preview changed thresholds (saves nothing) or save a new ladder version: (saved, status, previews)."""
+    if not form.validate():
+        return False, 422, None
+    names, params = ladder_changes(form, ladder)
+    try:
+        if request.form.get("action") == "preview":
+            previews = evaluation.preview_thresholds(governor, params, actor=current_user)
+            db.session.rollback()
+            return False, 200, previews
+        new = services.save_ladder_version(governor, names, params, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning" if exc.field == "form" else "danger")
+        if exc.field in form:
+            form[exc.field].errors.append(str(exc))
+        return False, 422, None
+    db.session.commit()
+    flash(f"Ladder saved as version {new.version}; it takes effect from the next period close.", "success")
+    return True, 302, None

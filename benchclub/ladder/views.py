@@ -1,17 +1,18 @@
 """Ladder pages: the governor's tier dashboard, recommendations and scorecards; the member's stages."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import permissions
 from ..benchmarks.disclosure import Viewer
 from ..benchmarks.queries import released_club_history
 from ..chart_theme import NEUTRAL, STAGE_COLOURS
+from ..clubs.governor_pages import own_governor as _governor
+from ..clubs.governor_pages import pick_governor, read_only_context, viewed_governor
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Firm, FirmKind, LadderEvaluation, Role
+from ..models import Firm, LadderEvaluation, Role
 from ..permissions import role_required
 from . import charts, evaluation, queries, scorecard, services
 from .blueprint import bp
@@ -20,37 +21,13 @@ from .supplier_table import supplier_rows
 from .targets import targets_for_supplier
 
 
-def _governor() -> Firm:
-    if not permissions.can_use_ladder_dashboard(current_user):
-        abort(403)
-    return current_user.firm
-
-
-def _viewed_governor() -> Firm | None:
-    """The governor whose pages are shown: one's own firm, or for the admin (read-only) the one in ?governor=."""
-    if permissions.can_read_governor_pages(current_user):
-        code = request.args.get("governor", "")
-        firm = db.session.scalar(sa.select(Firm).where(Firm.code == code, Firm.kind == FirmKind.GOVERNOR)) \
-            if code else None
-        if code and firm is None:
-            abort(404)
-        return firm
-    return _governor()
-
-
-def _pick_governor():
-    """The admin's list of governors to look at."""
-    governors = db.session.scalars(sa.select(Firm).where(Firm.kind == FirmKind.GOVERNOR).order_by(Firm.name))
-    return render_template("ladder/pick_governor.html", governors=list(governors), endpoint=request.endpoint)
-
-
 @bp.get("/")
 @role_required(Role.GOVERNOR, Role.ADMIN)
 def dashboard():
     """Tier dashboard: the governor's whole supply base at a glance (the admin reads any governor's)."""
-    governor = _viewed_governor()
+    governor = viewed_governor()
     if governor is None:
-        return _pick_governor()
+        return pick_governor()
     data = queries.tier_dashboard(governor)
     figures = {
         "stages": charts.stages_over_time(data.months, data.monthly_counts, data.stage_names),
@@ -61,14 +38,7 @@ def dashboard():
     suppliers = supplier_rows(governor, evaluation.list_links(governor), data.stage_of, data.stage_names, data.visits)
     return render_template("ladder/dashboard.html", d=data, figures=figures, form=form, decision=DecisionForm(),
                            suppliers=suppliers, governor=governor, stage_colours=STAGE_COLOURS, neutral=NEUTRAL,
-                           **_read_only(governor))
-
-
-def _read_only(governor: Firm) -> dict:
-    """Template flags for the admin's read-only view: no forms, links keep ?governor=."""
-    if permissions.can_read_governor_pages(current_user):
-        return {"read_only": True, "gq": {"governor": governor.code}}
-    return {"read_only": False, "gq": {}}
+                           **read_only_context(governor, "tier dashboard"))
 
 
 @bp.post("/evaluate")
@@ -107,7 +77,7 @@ def evaluation_detail(evaluation_id: int):
     shared = permissions.governor_shared_kpi_codes(ev.governor, ev.supplier)
     return render_template("ladder/evaluation.html", ev=ev, criteria=queries.redact_criteria(ev.criteria, shared),
                            stage_names={s.number: s.name for s in ev.ladder.stages}, decision=DecisionForm(),
-                           **_read_only(ev.governor))
+                           **read_only_context(ev.governor, f"recommendation for {ev.supplier.code}", ev.id))
 
 
 @bp.post("/evaluations/<int:evaluation_id>/decision")
@@ -135,13 +105,15 @@ def decide(evaluation_id: int):
 def supplier_scorecard(firm_id: int):
     """Identified scorecard of one linked supplier, honouring its consent (the admin sees the governor's view)."""
     supplier = db.get_or_404(Firm, firm_id)
-    governor = _viewed_governor()
+    governor = viewed_governor()
     if governor is None:
-        return _pick_governor()
+        return pick_governor(supplier)
     if not permissions.can_read_governor_pages(current_user) and \
             not permissions.can_view_supplier_scorecard(current_user, supplier):
         abort(403)
-    link = services.require_link(governor, supplier)
+    link = permissions.link_between(governor, supplier)
+    if link is None:  # the admin named a governor this firm does not supply
+        abort(404)
     card = scorecard.supplier_scorecard(governor, link, permissions.governor_shared_kpi_codes(governor, supplier),
                                         show_certificates=permissions.governor_sees_certificates(governor, supplier))
     club = governor.club
@@ -151,7 +123,8 @@ def supplier_scorecard(firm_id: int):
     trends = [(s, charts.kpi_trend(s.kpi.name, s.kpi.unit, card.months, s.self_values, s.governor_values, s.target,
                                    _peer_band(released, s.kpi.code, card.months)))
               for s in card.series]
-    return render_template("ladder/scorecard.html", card=card, trends=trends, **_read_only(governor))
+    return render_template("ladder/scorecard.html", card=card, trends=trends,
+                           **read_only_context(governor, f"scorecard of {supplier.code}", supplier.id))
 
 
 def _peer_band(released, code: str, months: list[str]) -> list[tuple[float | None, float | None, float | None]]:

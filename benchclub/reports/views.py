@@ -60,8 +60,7 @@ def club_report(period: str):
         return club_picker("Club report")
     extra = {"club": club.code} if is_admin(current_user) else {}
     return render_template("reports/report.html", report=build_report(club, span),
-                           back_url=url_for("reports.index", **extra),
-                           pdf_url=url_for("reports.club_report_pdf", period=span.code, **extra))
+                           back_url=url_for("reports.index", **extra), pdf_job_url=url_for("jobs.report", **extra))
 
 
 @bp.get("/club/<period>.pdf")
@@ -81,7 +80,7 @@ def member_report(period: str):
     club = _member_club()
     report = build_report(club, span, firm=current_user.firm)
     return render_template("reports/report.html", report=report, back_url=url_for("reports.index"),
-                           pdf_url=url_for("reports.member_report_pdf", period=span.code))
+                           pdf_job_url=url_for("jobs.report"))
 
 
 @bp.get("/mine/<period>.pdf")

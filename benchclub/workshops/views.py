@@ -32,7 +32,7 @@ def managed_club() -> Club:
         return club
     query = sa.select(Club).order_by(Club.code)
     if request.args.get("club"):
-        query = query.where(Club.code == request.args["club"])
+        query = query.where(sa.func.lower(Club.code) == request.args["club"].strip().lower())
     club = db.session.scalar(query.limit(1))
     if club is None:
         abort(404)

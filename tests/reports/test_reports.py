@@ -138,3 +138,26 @@ def test_stage_mix_counts_pairs_at_the_month_and_withholds_small_counts(db):
     db.session.flush()
     counts = {row.stage: row.count for row in build_report(club.club, parse_span("2025-Q1")).stage_mix}
     assert counts[3] == "fewer than 5" and counts[1] == 5
+
+
+@pytest.mark.parametrize("who, url, title", [("fac@bc.test", "/reports/club/2025-Q1", "BC report 2025-Q1"),
+                                             (None, "/reports/mine/2025-Q1", "confidential report 2025-Q1")])
+def test_the_report_pages_pdf_button_starts_a_background_job_with_progress(client, bench, who, url, title):
+    """Issue 13 item 6: the PDF comes from a job (progress on its page, a download when ready), never from
+    the request that shows the report."""
+    import sqlalchemy as sa
+
+    from benchclub.extensions import db
+    from benchclub.models import Job
+
+    _login(client, who or "member@bc.test")
+    page = client.get(url).get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="(/jobs/report[^"]*)"[^>]*>(.*?)</form>', page, re.S)
+    assert form is not None and 'name="period" value="2025-Q1"' in form.group(2)
+    assert ".pdf" not in page  # no synchronous PDF link
+    job_page = client.post(form.group(1), data={"period": "2025-Q1"})
+    assert job_page.status_code == 302 and "/jobs/" in job_page.headers["Location"]
+    shown = client.get(job_page.headers["Location"]).get_data(as_text=True)
+    assert title in shown and 'role="progressbar"' in shown and 'data-job-status="done"' in shown
+    job = db.session.scalar(sa.select(Job).order_by(Job.id.desc()))
+    assert job.progress == 100 and client.get(f"/jobs/{job.id}/download").data.startswith(b"%PDF")

@@ -57,3 +57,41 @@ def test_postgresql_refuses_update_and_delete_even_in_raw_sql(entry, sql):
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
         connection.exec_driver_sql(sql)
     savepoint.rollback()
+
+
+def _postgresql_only():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the audit-log triggers are PostgreSQL's (migrations 0004_security, 0010_audit_truncate)")
+
+
+@pytest.mark.parametrize("sql", ["TRUNCATE audit_log", "TRUNCATE audit_log RESTART IDENTITY",
+                                 "TRUNCATE clubs CASCADE", "TRUNCATE users, clubs RESTART IDENTITY CASCADE"])
+def test_postgresql_refuses_truncate_of_the_log_also_by_cascade(entry, sql):
+    _postgresql_only()
+    connection = db.session.connection()
+    savepoint = connection.begin_nested()
+    with pytest.raises(sa.exc.DBAPIError, match="TRUNCATE refused"):
+        connection.exec_driver_sql(sql)
+    savepoint.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) >= 1
+
+
+def test_truncate_passes_only_in_a_transaction_that_allows_it(entry):
+    """What `restore --force` and the test fixtures do (benchclub.backup.empty_all_tables); the setting is
+    local to that transaction, so the next one is refused again."""
+    _postgresql_only()
+    from benchclub.backup import allow_audit_truncate
+
+    connection = db.session.connection()
+    allowed = connection.begin_nested()
+    allow_audit_truncate(connection)
+    connection.exec_driver_sql("TRUNCATE audit_log")
+    assert connection.exec_driver_sql("SELECT count(*) FROM audit_log").scalar() == 0
+    allowed.rollback()  # SET LOCAL ends with it
+    assert connection.exec_driver_sql("SELECT count(*) FROM audit_log").scalar() >= 1
+    refused = connection.begin_nested()
+    with pytest.raises(sa.exc.DBAPIError, match="TRUNCATE refused"):
+        connection.exec_driver_sql("TRUNCATE audit_log")
+    refused.rollback()
+    record(None, "view", "test", None, club_id=entry.club_id, summary="still appends")
+    db.session.flush()

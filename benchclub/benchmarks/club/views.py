@@ -30,7 +30,7 @@ def _club() -> Club:
     """The club in ?club=CODE, else the facilitator's own (the admin's first); 403 outside one's clubs."""
     code = request.values.get("club")
     if code:
-        club = db.session.scalar(sa.select(Club).where(Club.code == code))
+        club = db.session.scalar(sa.select(Club).where(sa.func.lower(Club.code) == code.strip().lower()))
     elif (own := facilitated_club(current_user)) is not None:
         club = own
     else:
