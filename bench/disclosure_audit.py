@@ -138,8 +138,8 @@ def time_db(firms: int, profile: bool = False) -> None:
     from benchclub import create_app
     from benchclub.catalogue import list_kpis
     from benchclub.extensions import db
-    from benchclub.periods.services import close_period
     from benchclub.models import Club, Firm, FirmKind, Period
+    from benchclub.periods.services import close_period
     from config import TestingConfig
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -22,9 +22,7 @@ from itertools import repeat
 import sqlalchemy as sa
 
 from ..audit import record
-from ..events import period_closed
 from ..extensions import db
-from ..kpis.periods import month_end
 from ..models import (
     Certificate,
     Club,
@@ -41,6 +39,7 @@ from ..models import (
     User,
     size_band_for,
 )
+from ..months import month_end
 from .disclosure import (
     EarlierRevision,
     GroupRelease,
@@ -253,7 +252,6 @@ def publish_snapshot(period: Period, *, actor: User | None = None, reason: str =
     return snapshot
 
 
-@period_closed.connect
 def _publish_on_close(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:
-    """Subscriber: every close (and every close after a reopening) publishes a new revision."""
+    """Subscriber (connected by `benchmarks.register`): every close (and every close after a reopening) publishes a new revision."""
     publish_snapshot(period, actor=actor, reason="period reopened and closed again" if reopened else "")
