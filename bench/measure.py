@@ -46,15 +46,25 @@ def raw_limit(data: bytes) -> float:
         meta.drop_all(db.engine)
 
 
-def time_import(data: bytes) -> tuple[int, float]:
-    """Rows and seconds of `kpis import` through the real service (validation, audit, one transaction)."""
+def time_import(data: bytes, profile: str | None = None) -> tuple[int, float]:
+    """Rows and seconds of `kpis import` through the real service (validation, audit, one transaction);
+    with `profile`, a cProfile of the same call is written there (the time then includes the profiler)."""
     from benchclub.extensions import db
     from benchclub.kpis.imports import import_csv
 
+    profiler = None
+    if profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     plan = import_csv(data, actor=None, limit=len(data) + 1)
     db.session.commit()
-    return len(plan.rows), time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    return len(plan.rows), seconds
 
 
 def time_closes(prog: Programme) -> dict[str, float]:

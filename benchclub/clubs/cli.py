@@ -10,11 +10,11 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .. import jsonout
+from ..csvimport import ImportRejectedError
 from ..errors import DomainError
 from ..extensions import db
 from ..kpis import periods as period_service
 from . import imports, queries, services
-from .csvimport import ImportRejectedError
 
 clubs_cli = AppGroup("clubs", help="Create benchmarking clubs.")
 firms_cli = AppGroup("firms", help="Import and list firms.")

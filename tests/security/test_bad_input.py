@@ -98,7 +98,7 @@ def test_a_comparator_csv_with_a_nul_byte_is_refused(client, world, login_as):
 
 
 def test_a_firms_csv_with_a_nul_byte_is_refused(world):
-    from benchclub.clubs.csvimport import ImportRejectedError
+    from benchclub.csvimport import ImportRejectedError
     from benchclub.clubs.imports import import_firms
 
     with pytest.raises(ImportRejectedError, match="error"):
