@@ -17,7 +17,8 @@ their files through it (issue 9 item 3).
    listing the row errors, or anything else), the session is rolled back before the error goes on, so
    no row of a refused file is ever left behind, whatever the caller does next.
 
-This module never reads the database; only `preview` and `all_or_nothing` end the session's transaction.
+This module never reads the database: `preview` and `all_or_nothing` are handed the session whose
+transaction they end.
 """
 from __future__ import annotations
 
@@ -166,6 +167,22 @@ def _shape_error(line: int, found: int, wanted: int) -> RowError:
     return RowError(line, WHOLE_ROW, f"This row has {found} fields but the header has {wanted}: missing column(s).")
 
 
+def _read_records(reader: Any, names: list[str], table: Table, make: Callable[..., Any], quoted: bool) -> None:
+    """The data records after the header: rows of the header's width, shape errors for the others."""
+    index = {name: i for i, name in enumerate(names)}
+    width, line, rows, errors, strip = len(names), reader.line_num, table.rows, table.errors, str.strip
+    for fields in reader:
+        start, line = line + 1, reader.line_num
+        if len(fields) == width:
+            cells = tuple(map(strip, fields))
+            if quoted:
+                cells = _restore_all(cells)
+            if any(cells):  # blank lines (and rows of empty cells) are harmless
+                rows.append(make(start, cells, index))
+        elif any(cell.strip() for cell in fields):
+            errors.append(_shape_error(start, len(fields), width))
+
+
 def read_table(data: bytes, columns: Sequence[str], *, limit: int = MAX_IMPORT_BYTES,
                make: Callable[[int, tuple[str, ...], dict[str, int]], Any] = Row) -> Table:
     """Parse a CSV file into rows, every shape problem located by line (size checked first, raising
@@ -184,18 +201,7 @@ def read_table(data: bytes, columns: Sequence[str], *, limit: int = MAX_IMPORT_B
         names, table.errors = check_header(next(reader, None), columns)
         if table.errors:
             return table
-        index = {name: i for i, name in enumerate(names)}
-        width, line, rows, errors, strip = len(names), reader.line_num, table.rows, table.errors, str.strip
-        for fields in reader:
-            start, line = line + 1, reader.line_num
-            if len(fields) == width:
-                cells = tuple(map(strip, fields))
-                if quoted:
-                    cells = _restore_all(cells)
-                if any(cells):  # blank lines (and rows of empty cells) are harmless
-                    rows.append(make(start, cells, index))
-            elif any(cell.strip() for cell in fields):
-                errors.append(_shape_error(start, len(fields), width))
+        _read_records(reader, names, table, make, quoted)
     except csv.Error as exc:
         table.errors.append(RowError(reader.line_num, WHOLE_ROW, f"The file is not valid CSV here ({exc})."))
     if table.errors:
@@ -234,18 +240,13 @@ def run_rows(rows: Sequence[Row], apply: Callable[[Row], T], *, key: Callable[[R
     return results
 
 
-def _session() -> Any:
-    from .extensions import db  # the only database touch of this module: ending the transaction
-
-    return db.session
-
-
-def all_or_nothing(work: Callable[[], T]) -> T:
-    """Run an import; if it raises, roll the session back first, so a refused file leaves nothing behind."""
+def all_or_nothing(session: Any, work: Callable[[], T]) -> T:
+    """Run an import in `session`; if it raises, roll the session back first, so a refused file leaves
+    nothing behind."""
     try:
         return work()
     except BaseException:
-        _session().rollback()
+        session.rollback()
         raise
 
 
@@ -262,16 +263,15 @@ class Preview:
         return not self.errors
 
 
-def preview(work: Callable[[], T], summarise: Callable[[T], Any] = lambda result: result) -> Preview:
-    """Run an import to see what it would do, then roll it back: nothing is written, whatever happens.
-
-    `summarise` turns the result into plain data before the rollback expires the ORM objects."""
+def preview(session: Any, work: Callable[[], T], summarise: Callable[[T], Any] = lambda result: result) -> Preview:
+    """Run an import in `session` to see what it would do, then roll it back: nothing is written,
+    whatever happens. `summarise` turns the result into plain data before the rollback expires it."""
     try:
         return Preview(result=summarise(work()))
     except ImportRejectedError as exc:
         return Preview(errors=exc.errors)
     finally:
-        _session().rollback()
+        session.rollback()
 
 
 def iter_errors(exc: ImportRejectedError) -> Iterator[str]:

@@ -51,4 +51,4 @@ def _key(row: Row) -> tuple[str, str, str]:
 def import_certificates(data: bytes, *, actor: User | None = None) -> list[Certificate]:
     """Add the certificates of a CSV file; a row naming an existing firm, standard and number updates it."""
     rows = read_table(data, CERT_COLUMNS).rows_or_raise()
-    return all_or_nothing(lambda: run_rows(rows, lambda row: _cert_row(row, actor), key=_key, key_column="number"))
+    return all_or_nothing(db.session, lambda: run_rows(rows, lambda row: _cert_row(row, actor), key=_key, key_column="number"))

@@ -60,7 +60,7 @@ def _firm_row(row: Row, actor: User | None, update: bool = False) -> Firm:
 def import_firms(data: bytes, *, actor: User | None = None, update: bool = False) -> list[Firm]:
     """Create the firms of a CSV file; firms that exist are changed only with `update` (else the file is refused)."""
     rows = read_table(data, FIRM_COLUMNS).rows_or_raise()
-    return all_or_nothing(lambda: run_rows(rows, lambda row: _firm_row(row, actor, update),
+    return all_or_nothing(db.session, lambda: run_rows(rows, lambda row: _firm_row(row, actor, update),
                                            key=lambda row: row["code"], key_column="code"))
 
 
@@ -76,5 +76,5 @@ def _link_row(row: Row, actor: User | None) -> SupplyLink:
 def import_links(data: bytes, *, actor: User | None = None) -> list[SupplyLink]:
     """Create supply links from a CSV file, or change the tier of links that exist."""
     rows = read_table(data, LINK_COLUMNS).rows_or_raise()
-    return all_or_nothing(lambda: run_rows(rows, lambda row: _link_row(row, actor),
+    return all_or_nothing(db.session, lambda: run_rows(rows, lambda row: _link_row(row, actor),
                                            key=lambda row: (row["governor"], row["supplier"]), key_column="supplier"))

@@ -310,20 +310,8 @@ class _Resolver:
         kpi = catalogue.get(row.kpi)
         if kpi is None:
             return None
-        text, comment = row.value, row.comment
-        if comment:
-            comment = comment.strip()
-        if text == "":
-            checked = CheckedValue(None, True, False, comment)
-        elif NUMBER_RE.match(text):
-            value = float(text)
-            if not kpi.hard_min <= value <= kpi.hard_max:
-                return None
-            flagged = not kpi.soft_min <= value <= kpi.soft_max
-            if flagged and not comment:
-                return None
-            checked = CheckedValue(value, False, flagged, comment)
-        else:
+        checked = _fast_value(kpi, row.value, row.comment)
+        if checked is None:
             return None
         source_text = row.source
         if self._self_allowed and (source_text in SELF or source_text == code or source_text.lower() == "self"):
@@ -334,6 +322,23 @@ class _Resolver:
             except DomainError:
                 return None
         return PlannedRow(row.line, firm, kpi, period, source, checked, stored.get((firm.id, kpi.id, source.id)))
+
+
+def _fast_value(kpi: KpiRef, text: str, comment: str) -> CheckedValue | None:
+    """`check_value(kpi, parse_number(text), ...)` when it accepts the value; None when it might not."""
+    if comment:
+        comment = comment.strip()
+    if text == "":
+        return CheckedValue(None, True, False, comment)
+    if not NUMBER_RE.match(text):
+        return None
+    value = float(text)
+    if not kpi.hard_min <= value <= kpi.hard_max:
+        return None
+    flagged = not kpi.soft_min <= value <= kpi.soft_max
+    if flagged and not comment:
+        return None
+    return CheckedValue(value, False, flagged, comment)
 
 
 def _number(row: CsvRow) -> float | None:

@@ -2,8 +2,8 @@
 import pytest
 import sqlalchemy as sa
 
-from benchclub.csvimport import ImportRejectedError
 from benchclub.clubs.imports import import_firms, import_links
+from benchclub.csvimport import ImportRejectedError
 from benchclub.models import AuditEntry, Firm, SupplyLink
 
 HEADER = "club,code,name,kind,country,sector,employees\n"
