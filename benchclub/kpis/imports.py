@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from ..clubs.services import list_kpis
-from ..csvimport import ImportRejectedError, RowError
+from ..csvimport import ImportRejectedError, RowError, all_or_nothing
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Firm, FirmKind, KpiDefinition, KpiValue, Period, PeriodStatus, SupplyLink, User
@@ -430,10 +430,19 @@ def plan_import(data: bytes, *, actor: User | None, limit: int) -> ImportPlan:
 
 
 def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import") -> ImportPlan:
-    """Write every row of a clean plan, auditing each change; refuse the whole plan if any row is bad."""
+    """Write every row of a clean plan, auditing each change; refuse the whole plan if any row is bad.
+
+    All or nothing (`csvimport.all_or_nothing`): if writing fails part way (a value changed by someone
+    else since planning, a deadlock), the session is rolled back before the error goes on.
+    """
     if not plan.ok:
         raise ImportRejectedError(plan.errors)
     plan.written = {action: plan.count(action) for action in ("new", "update", "unchanged")}
+    all_or_nothing(db.session, lambda: _write_plan(plan, actor, via))
+    return plan
+
+
+def _write_plan(plan: ImportPlan, actor: User | None, via: str) -> None:
     # Rows are written in one global order (firm, KPI, period, source), so two imports touching the same
     # rows queue behind each other instead of deadlocking (each waits for the row the other holds).
     ordered = sorted(plan.rows, key=lambda r: (r.firm.id, r.kpi.id, r.period.id, r.source.id))
@@ -444,7 +453,6 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import")
     per_club = {club_id: plan.kpi_counts[club_id] if club_id in plan.kpi_counts else len(list_kpis(club_id))
                 for club_id in {r.firm.club_id for r in own}}
     record_submissions({(r.firm.id, r.period.id) for r in own}, {r.firm.id: per_club[r.firm.club_id] for r in own})
-    return plan
 
 
 def plan_and_apply(data: bytes, *, actor: User | None, limit: int) -> ImportPlan:
