@@ -79,29 +79,34 @@ def _raw_insert(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) ->
 
 
 class _AuditRows:
-    """Builds the audit rows of an import: the same summary and JSON detail `audit.record` would store,
-    from pieces encoded once per firm, KPI and month instead of one json.dumps per row."""
+    """Builds the audit rows of an import: the same summary and JSON detail `audit.record` would store
+    (`json.dumps` of {firm, kpi, period, source, via}), from pieces encoded once per firm, period and
+    source and once per KPI instead of one json.dumps per row."""
 
     def __init__(self, actor_id: int | None, via: str, at: Any):
-        self.actor_id, self.at, self._via = actor_id, at, json.dumps(via)
-        self.via = via
-        self._json: dict[str, str] = {}
+        self.actor_id, self.at, self.via = actor_id, at, via
+        self._heads: dict[tuple[int, int, int], tuple[str, str, str, str]] = {}
+        self._kpis: dict[str, str] = {}
 
-    def _j(self, text: str) -> str:
-        encoded = self._json.get(text)
-        if encoded is None:
-            encoded = self._json[text] = json.dumps(text)
-        return encoded
+    def _head(self, row: PlannedValue) -> tuple[str, str, str, str]:
+        firm, month = row.firm, row.period.month
+        source = "self" if row.source.id == firm.id else row.source.code
+        return (f'{{"firm": {json.dumps(firm.code)}, "kpi": ',
+                f', "period": {json.dumps(month)}, "source": {json.dumps(source)}, "via": {json.dumps(self.via)}}}',
+                f"{firm.code} ", f" {month} ({source})")
 
     def row(self, row: PlannedValue, entity_id: int, action: str, old: str | None) -> tuple:
-        firm, kpi, month, checked = row.firm, row.kpi, row.period.month, row.checked
-        source = "self" if row.source.id == firm.id else row.source.code
-        j = self._j
-        detail = (f'{{"firm": {j(firm.code)}, "kpi": {j(kpi.code)}, "period": {j(month)}, '
-                  f'"source": {j(source)}, "via": {self._via}}}')
-        return (self.at, self.actor_id, firm.club_id, action, "kpi_value", entity_id,
-                f"{firm.code} {kpi.code} {month} ({source})"[:400], old, describe(checked.value, checked.is_nil),
-                checked.comment or f"entered via {self.via}", detail)
+        key = (row.firm.id, row.period.id, row.source.id)
+        head = self._heads.get(key)
+        if head is None:
+            head = self._heads[key] = self._head(row)
+        code, checked = row.kpi.code, row.checked
+        encoded = self._kpis.get(code)
+        if encoded is None:
+            encoded = self._kpis[code] = json.dumps(code)
+        return (self.at, self.actor_id, row.firm.club_id, action, "kpi_value", entity_id,
+                (head[2] + code + head[3])[:400], old, describe(checked.value, checked.is_nil),
+                checked.comment or f"entered via {self.via}", head[0] + encoded + head[1])
 
 
 def _insert_new(rows: Sequence[PlannedValue], updated_by: int | None) -> list[int]:

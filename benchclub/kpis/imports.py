@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -134,6 +135,8 @@ class ImportPlan:
 
 
 IN_CHUNK = 500  # ids or codes per IN (...) list: well under every database's parameter limit
+WHOLE_TABLE_ABOVE = 2000  # more firm codes than this: read every firm's few columns instead of IN lists
+WHOLE_PERIOD_ABOVE = 50  # more firms of one period than this: read the period's values whole
 SELF = ("", "self")
 
 
@@ -168,6 +171,10 @@ class _Resolver:
     def preload(self, rows: list[CsvRow]) -> None:
         """Look every firm code of the file up in a few IN queries instead of one query per code."""
         codes = sorted({r.firm for r in rows} | {r.source for r in rows} - {"", "self", "SELF", "Self"})
+        if len(codes) > WHOLE_TABLE_ABOVE:  # thousands of codes: reading the firms' columns is cheaper than IN lists
+            found = {row[1]: self._ref(*row) for row in db.session.execute(sa.select(*self._FIRM_COLUMNS))}
+            self._firms.update({code: found.get(code) for code in codes})
+            return
         for start in range(0, len(codes), IN_CHUNK):
             chunk = codes[start:start + IN_CHUNK]
             found = {row[1]: self._ref(*row) for row in db.session.execute(
@@ -188,6 +195,11 @@ class _Resolver:
             found: dict[tuple[int, int, int], StoredValue] = {}
             columns = (KpiValue.firm_id, KpiValue.kpi_id, KpiValue.source_firm_id, KpiValue.id, KpiValue.value,
                        KpiValue.is_nil, KpiValue.comment, KpiValue.version)
+            if len(ids) > WHOLE_PERIOD_ABOVE:  # most of a club's firms: read the club's month whole, no IN list
+                for firm_id, kpi_id, source_id, *stored in db.session.execute(
+                        sa.select(*columns).where(KpiValue.period_id == period.id)).fetchall():
+                    found[(firm_id, kpi_id, source_id)] = StoredValue(*stored)
+                ids = []
             for start in range(0, len(ids), IN_CHUNK):
                 for firm_id, kpi_id, source_id, *stored in db.session.execute(sa.select(*columns).where(
                         KpiValue.period_id == period.id, KpiValue.firm_id.in_(ids[start:start + IN_CHUNK]))):
@@ -445,7 +457,7 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import")
 def _write_plan(plan: ImportPlan, actor: User | None, via: str) -> None:
     # Rows are written in one global order (firm, KPI, period, source), so two imports touching the same
     # rows queue behind each other instead of deadlocking (each waits for the row the other holds).
-    ordered = sorted(plan.rows, key=lambda r: (r.firm.id, r.kpi.id, r.period.id, r.source.id))
+    ordered = sorted(plan.rows, key=attrgetter("firm.id", "kpi.id", "period.id", "source.id"))
     with _collector_paused():
         write_planned(ordered, actor=actor, via=via)
     db.session.flush()
