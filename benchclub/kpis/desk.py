@@ -232,18 +232,17 @@ def record_submissions(pairs: set[tuple[int, int]], kpi_count: dict[int, int], *
     # to compile than to run.
     for period_id, firm_ids in by_period.items():
         # Many firms of the period: read the period whole (one club-month) rather than long IN lists.
-        chunks = [firm_ids[start:start + 500] for start in range(0, len(firm_ids), 500)] if len(firm_ids) <= 50 \
-            else [None]
-        for chunk in chunks:
-            firms_in = (lambda column: column.in_(chunk)) if chunk is not None else (lambda column: sa.true())
+        whole = len(firm_ids) > 50
+        for start in range(0, 1 if whole else len(firm_ids), 500):
+            chunk = firm_ids[start:start + 500]
             counted.update(((f, period_id), n) for f, n in db.session.execute(
                 sa.select(KpiValue.firm_id, sa.func.count())
                 .where(KpiValue.source_firm_id == KpiValue.firm_id, KpiValue.period_id == period_id,
-                       firms_in(KpiValue.firm_id))
+                       sa.true() if whole else KpiValue.firm_id.in_(chunk))
                 .group_by(KpiValue.firm_id)))
             existing.update(((f, period_id), done) for f, done in db.session.execute(
                 sa.select(table.c.firm_id, table.c.completed_at)
-                .where(table.c.period_id == period_id, firms_in(table.c.firm_id))))
+                .where(table.c.period_id == period_id, sa.true() if whole else table.c.firm_id.in_(chunk))))
     complete = {k for k in keys if counted.get(k, 0) >= kpi_count.get(k[0], 0) > 0}
     new = [{"firm_id": f, "period_id": p, "first_at": at, "completed_at": at if (f, p) in complete else None}
            for f, p in keys if (f, p) not in existing]
