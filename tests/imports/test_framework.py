@@ -162,3 +162,23 @@ def test_a_kpi_upload_with_a_nul_byte_is_a_422_not_a_500(client, world, login_as
                      "k.csv")}
     resp = client.post("/kpis/import", data=data, content_type="multipart/form-data")
     assert resp.status_code == 422 and "NUL" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("command, body, noun", [
+    (["firms", "import"], "club,code,name,kind,country,sector,employees\nC1,SUP-DRY,Dry Firm,supplier,ZA,Forging,5\n",
+     "firm"),
+    (["links", "import"], "governor,supplier,tier\nGOV-3,SUP-A,2\n", "link"),
+    (["certs", "import"], "firm,standard,number,body,issued,expires\nSUP-A,ISO 9001,D-1,SGS,2024-01-01,2027-01-01\n",
+     "certificate"),
+])
+def test_cli_dry_run_previews_and_writes_nothing(runner, world, tmp_path, command, body, noun):
+    path = tmp_path / "file.csv"
+    path.write_text(body, encoding="utf-8")
+    counts = (_count(Firm), _count(SupplyLink), _count(Certificate), _audit_count())
+    result = runner.invoke(args=command + [str(path), "--dry-run"])
+    assert result.exit_code == 0 and f"Dry run: 1 {noun}(s) would be imported; nothing was written." in result.output
+    assert (_count(Firm), _count(SupplyLink), _count(Certificate), _audit_count()) == counts
+    path.write_text(body + body.splitlines()[1] + "\n", encoding="utf-8")  # the same row twice: refused
+    result = runner.invoke(args=command + [str(path), "--dry-run"])
+    assert result.exit_code == 1 and "line 3" in result.output and "nothing would be imported" in result.output
+    assert (_count(Firm), _count(SupplyLink), _count(Certificate), _audit_count()) == counts
