@@ -24,8 +24,13 @@ def load() -> str:
         return f.read().split()[0]
 
 
-def raw_limit(data: bytes) -> float:
-    """Rows/s of csv parsing + one executemany of the same rows into a scratch table (no checks at all)."""
+def raw_limit(data: bytes, repeat: int = 1) -> float:
+    """Rows/s of csv parsing + one executemany of the same rows into a scratch table (no checks at all);
+    best of `repeat` runs."""
+    return max(_raw_limit_once(data) for _ in range(repeat))
+
+
+def _raw_limit_once(data: bytes) -> float:
     from benchclub.extensions import db
 
     meta = sa.MetaData()
@@ -46,15 +51,44 @@ def raw_limit(data: bytes) -> float:
         meta.drop_all(db.engine)
 
 
-def time_import(data: bytes) -> tuple[int, float]:
-    """Rows and seconds of `kpis import` through the real service (validation, audit, one transaction)."""
+def time_import(data: bytes, profile: str | None = None, repeat: int = 1) -> tuple[int, float]:
+    """Rows and seconds of `kpis import` through the real service (validation, audit, one transaction,
+    commit included); best of `repeat` runs, the imported values and month submissions being deleted
+    (and committed) between runs so that each writes the same new rows (the audit log is append-only:
+    its entries stay, so a later run inserts into a slightly larger log; that only slows it). With
+    `profile`, a cProfile of the last run is written there (its time then includes the profiler)."""
     from benchclub.extensions import db
     from benchclub.kpis.imports import import_csv
+    from benchclub.models import KpiValue, MonthSubmission
 
-    started = time.perf_counter()
-    plan = import_csv(data, actor=None, limit=len(data) + 1)
+    best, rows = float("inf"), 0
+    for attempt in range(repeat):
+        mark = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(KpiValue.id), 0)))
+        profiler = None
+        if profile and attempt == repeat - 1:
+            import cProfile
+            profiler = cProfile.Profile()
+            profiler.enable()
+        started = time.perf_counter()
+        plan = import_csv(data, actor=None, limit=len(data) + 1)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        best, rows = min(best, seconds), len(plan.rows)
+        if attempt < repeat - 1:
+            _forget_import(db, KpiValue, MonthSubmission, mark)
+    return rows, best
+
+
+def _forget_import(db, value_model, submission_model, mark: int) -> None:
+    """Delete the values (and month submissions) the previous timed import wrote: ids above `mark`."""
+    new_values = sa.select(value_model.period_id).where(value_model.id > mark).distinct()
+    periods = list(db.session.scalars(new_values))
+    db.session.execute(sa.delete(submission_model).where(submission_model.period_id.in_(periods)))
+    db.session.execute(sa.delete(value_model).where(value_model.id > mark))
     db.session.commit()
-    return len(plan.rows), time.perf_counter() - started
 
 
 def time_closes(prog: Programme) -> dict[str, tuple[float, float]]:

@@ -38,6 +38,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--quick", action="store_true", help=f"{QUICK}")
     p.add_argument("--no-http", action="store_true", help="skip gunicorn + wrk")
+    p.add_argument("--only", choices=("import",), help="build the programme, then take only this measurement "
+                   "(import: the KPI import next to the raw csv + executemany limit)")
+    p.add_argument("--repeat", type=int, default=1, help="best of N runs for the import and its raw limit "
+                   "(the import's rows are deleted between runs)")
+    p.add_argument("--profile", metavar="FILE", help="with --only import: write a cProfile of the import to FILE")
     p.add_argument("--keep", action="store_true", help="leave the tables in BENCH_DATABASE_URL")
     return p.parse_args(argv)
 
@@ -71,11 +76,13 @@ def run_inprocess(app, size: data.Size, args: argparse.Namespace) -> dict[str, o
                         "kpis": 9, "value_rows_built": prog.value_rows, "big_club_firms": size.governor_suppliers}
     payload = data.import_csv_bytes(prog)
     log("timing the raw csv + executemany limit")
-    res["raw_rows_per_s"] = measure.raw_limit(payload)
+    res["raw_rows_per_s"] = measure.raw_limit(payload, repeat=args.repeat)
     res["raw_load"] = float(measure.load())
     log("timing kpis import")
-    rows, seconds = measure.time_import(payload)
+    rows, seconds = measure.time_import(payload, profile=args.profile, repeat=args.repeat)
     res["import"] = {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "load": float(measure.load())}
+    if args.only == "import":
+        return res
     log("timing closes")
     closes_wall_cpu = measure.time_closes(prog)
     big, res["close_big_club_cpu_s"] = closes_wall_cpu.pop(next(iter(closes_wall_cpu)))
@@ -98,12 +105,17 @@ def run_inprocess(app, size: data.Size, args: argparse.Namespace) -> dict[str, o
 
 def table(res: dict[str, object]) -> list[tuple[str, str, str, str]]:
     """(what, measured, target, load) rows for the printed table."""
-    imp, lad, pages = res["import"], res["ladder"], res["pages"]
+    imp = res["import"]
     rows = [
         ("import rows/s (kpis import, validated+audited)", f"{imp['rows_per_s']:,.0f} ({imp['rows']:,} rows "
          f"in {imp['seconds']:.2f} s)", ">= 20,000", f"{imp['load']}"),
         ("  raw csv + executemany limit, same run", f"{res['raw_rows_per_s']:,.0f}", "(limit)", f"{res['raw_load']}"),
         ("  import / raw limit", f"{imp['rows_per_s'] / res['raw_rows_per_s']:.0%}", "", ""),
+    ]
+    if "ladder" not in res:  # --only import
+        return rows + [("bench process peak RSS (build included)", f"{res['bench_peak_rss_mb']:.0f} MB", "", "")]
+    lad, pages = res["ladder"], res["pages"]
+    rows += [
         (f"close one period, big club ({res['programme']['big_club_firms']} firms)", f"{res['close_big_club_s']:.2f} s (cpu {res['close_big_club_cpu_s']:.2f} s)",
          "<= 1 s", f"{res['close_big_load']}"),
         (f"close one period, each of the other {res['close_other_clubs']['count']} clubs",
@@ -170,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             db.create_all()
             try:
                 res = run_inprocess(app, size, args)
-                if not args.no_http:
+                if not args.no_http and not args.only:
                     log("timing gunicorn + wrk")
                     try:
                         res["http"] = serve.measure_throughput(url, args.seconds, args.connections, measure.load)
@@ -192,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         results = results_dir()
         results.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        out = results / f"{stamp}-{res['machine']['database'].split('+')[0]}{'-quick' if args.quick else ''}.json"
+        out = results / f"{stamp}-{res['machine']['database'].split('+')[0]}{'-quick' if args.quick else ''}{'-' + args.only if args.only else ''}.json"
         out.write_text(json.dumps(res | {"table": rows}, indent=2, default=str))
         print(f"\nwritten {out}")
     return 0

@@ -5,7 +5,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from ..clubs.cli import read_file, run_in_transaction
+from ..clubs.cli import DRY_RUN, read_file, run_import
 from .imports import import_certificates
 
 certs_cli = AppGroup("certs", help="Import firms' certificates.")
@@ -13,11 +13,11 @@ certs_cli = AppGroup("certs", help="Import firms' certificates.")
 
 @certs_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def import_certs_command(path: str) -> None:
+@DRY_RUN
+def import_certs_command(path: str, dry_run: bool) -> None:
     """Import certificates from a CSV file: firm,standard,number,body,issued,expires (ISO dates)."""
     data = read_file(path)
-    certs = run_in_transaction(lambda: import_certificates(data))
-    click.echo(f"Imported {len(certs)} certificate(s).")
+    run_import(lambda: import_certificates(data), "certificate", dry_run=dry_run)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,12 +1,13 @@
-"""`flask certs import`: certificates from CSV (firm,standard,number,body,issued,expires), all or nothing."""
+"""`flask certs import`: certificates from CSV (firm,standard,number,body,issued,expires) on the import
+framework (`benchclub.csvimport`): all or nothing, every bad row listed."""
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
 
-from ..clubs.csvimport import Row, read_rows, run_rows
 from ..clubs.services import get_firm
+from ..csvimport import Row, all_or_nothing, read_table, run_rows
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
 from ..models import Certificate, User
@@ -49,5 +50,5 @@ def _key(row: Row) -> tuple[str, str, str]:
 
 def import_certificates(data: bytes, *, actor: User | None = None) -> list[Certificate]:
     """Add the certificates of a CSV file; a row naming an existing firm, standard and number updates it."""
-    rows = read_rows(data, CERT_COLUMNS)
-    return run_rows(rows, lambda row: _cert_row(row, actor), key=_key, key_column="number")
+    rows = read_table(data, CERT_COLUMNS).rows_or_raise()
+    return all_or_nothing(db.session, lambda: run_rows(rows, lambda row: _cert_row(row, actor), key=_key, key_column="number"))

@@ -9,10 +9,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .. import jsonout
+from ..csvimport import ImportRejectedError, preview
 from ..errors import DomainError
 from ..extensions import db
 from . import imports, queries, services
-from .csvimport import ImportRejectedError
 
 clubs_cli = AppGroup("clubs", help="Create benchmarking clubs.")
 firms_cli = AppGroup("firms", help="Import and list firms.")
@@ -35,6 +35,26 @@ def run_in_transaction(action: Callable[[], Any]) -> Any:
     return result
 
 
+def run_import(work: Callable[[], list[Any]], noun: str, *, dry_run: bool = False) -> None:
+    """Run a CSV import and commit it, or with `dry_run` only preview it (rolled back, nothing written)."""
+    if not dry_run:
+        done = run_in_transaction(work)
+        click.echo(f"Imported {len(done)} {noun}(s).")
+        return
+    try:
+        seen = preview(db.session, work, summarise=len)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not seen.ok:
+        for error in seen.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(f"{len(seen.errors)} problem(s) found; nothing would be imported.")
+    click.echo(f"Dry run: {seen.result} {noun}(s) would be imported; nothing was written.")
+
+
+DRY_RUN = click.option("--dry-run", is_flag=True, help="Check the whole file and say what it would do; write nothing.")
+
+
 def read_file(path: str) -> bytes:
     """The raw bytes of an import file (decoding is the importer's job, so bad encodings are reported)."""
     with open(path, "rb") as fh:
@@ -53,11 +73,11 @@ def create_club_command(code: str, name: str) -> None:
 @firms_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--update", is_flag=True, help="Also change firms whose code exists (otherwise such a file is refused).")
-def import_firms_command(path: str, update: bool) -> None:
+@DRY_RUN
+def import_firms_command(path: str, update: bool, dry_run: bool) -> None:
     """Import firms from a CSV file: club,code,name,kind,country,sector,employees. All rows or none."""
     data = read_file(path)
-    firms = run_in_transaction(lambda: imports.import_firms(data, update=update))
-    click.echo(f"Imported {len(firms)} firm(s).")
+    run_import(lambda: imports.import_firms(data, update=update), "firm", dry_run=dry_run)
 
 
 @firms_cli.command("list")
@@ -81,11 +101,11 @@ def list_firms_command(club_code: str | None, as_json: bool) -> None:
 
 @links_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def import_links_command(path: str) -> None:
+@DRY_RUN
+def import_links_command(path: str, dry_run: bool) -> None:
     """Import supply links from a CSV file: governor,supplier,tier."""
     data = read_file(path)
-    links = run_in_transaction(lambda: imports.import_links(data))
-    click.echo(f"Imported {len(links)} link(s).")
+    run_import(lambda: imports.import_links(data), "link", dry_run=dry_run)
 
 
 def register_cli(app: Flask) -> None:

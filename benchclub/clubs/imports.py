@@ -1,4 +1,5 @@
-"""CSV imports of firms and supply links (CLI `firms import`, `links import`): all or nothing."""
+"""CSV imports of firms and supply links (CLI `firms import`, `links import`) on the import framework
+(`benchclub.csvimport`): parsed and checked row by row, all or nothing, every bad row listed."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,10 +7,10 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
+from ..csvimport import Row, all_or_nothing, read_table, run_rows
 from ..errors import DomainError, NotFoundError
 from ..extensions import db
 from ..models import Club, Firm, FirmKind, SupplyLink, User
-from .csvimport import Row, read_rows, run_rows
 from .services import create_firm, get_club, get_firm, link_supplier, update_firm
 
 FIRM_COLUMNS = ("club", "code", "name", "kind", "country", "sector", "employees")
@@ -58,8 +59,9 @@ def _firm_row(row: Row, actor: User | None, update: bool = False) -> Firm:
 
 def import_firms(data: bytes, *, actor: User | None = None, update: bool = False) -> list[Firm]:
     """Create the firms of a CSV file; firms that exist are changed only with `update` (else the file is refused)."""
-    rows = read_rows(data, FIRM_COLUMNS)
-    return run_rows(rows, lambda row: _firm_row(row, actor, update), key=lambda row: row["code"], key_column="code")
+    rows = read_table(data, FIRM_COLUMNS).rows_or_raise()
+    return all_or_nothing(db.session, lambda: run_rows(rows, lambda row: _firm_row(row, actor, update),
+                                           key=lambda row: row["code"], key_column="code"))
 
 
 def _link_row(row: Row, actor: User | None) -> SupplyLink:
@@ -73,6 +75,6 @@ def _link_row(row: Row, actor: User | None) -> SupplyLink:
 
 def import_links(data: bytes, *, actor: User | None = None) -> list[SupplyLink]:
     """Create supply links from a CSV file, or change the tier of links that exist."""
-    rows = read_rows(data, LINK_COLUMNS)
-    return run_rows(rows, lambda row: _link_row(row, actor), key=lambda row: (row["governor"], row["supplier"]),
-                    key_column="supplier")
+    rows = read_table(data, LINK_COLUMNS).rows_or_raise()
+    return all_or_nothing(db.session, lambda: run_rows(rows, lambda row: _link_row(row, actor),
+                                           key=lambda row: (row["governor"], row["supplier"]), key_column="supplier"))

@@ -78,35 +78,57 @@ def _raw_insert(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) ->
         conn.exec_driver_sql(sql, rows[start:start + BATCH])
 
 
-def _audit(row: PlannedValue, entity_id: int, action: str, old: str | None, actor_id: int | None, via: str,
-           at: Any, detail_to_driver: Callable[[Any], Any]) -> tuple:
-    source = "self" if row.source.id == row.firm.id else row.source.code
-    firm, kpi, month, checked = row.firm, row.kpi, row.period.month, row.checked
-    detail = {"firm": firm.code, "kpi": kpi.code, "period": month, "source": source, "via": via}
-    return (at, actor_id, firm.club_id, action, "kpi_value", entity_id, f"{firm.code} {kpi.code} {month} ({source})"[:400],
-            old, describe(checked.value, checked.is_nil), checked.comment or f"entered via {via}",
-            detail_to_driver(detail))
+class _AuditRows:
+    """Builds the audit rows of an import: the same summary and JSON detail `audit.record` would store
+    (`json.dumps` of {firm, kpi, period, source, via}), from pieces encoded once per firm, period and
+    source and once per KPI instead of one json.dumps per row."""
+
+    def __init__(self, actor_id: int | None, via: str, at: Any):
+        self.actor_id, self.at, self.via = actor_id, at, via
+        self._heads: dict[tuple[int, int, int], tuple[str, str, str, str]] = {}
+        self._kpis: dict[str, str] = {}
+
+    def _head(self, row: PlannedValue) -> tuple[str, str, str, str]:
+        firm, month = row.firm, row.period.month
+        source = "self" if row.source.id == firm.id else row.source.code
+        return (f'{{"firm": {json.dumps(firm.code)}, "kpi": ',
+                f', "period": {json.dumps(month)}, "source": {json.dumps(source)}, "via": {json.dumps(self.via)}}}',
+                f"{firm.code} ", f" {month} ({source})")
+
+    def row(self, row: PlannedValue, entity_id: int, action: str, old: str | None) -> tuple:
+        key = (row.firm.id, row.period.id, row.source.id)
+        head = self._heads.get(key)
+        if head is None:
+            head = self._heads[key] = self._head(row)
+        code, checked = row.kpi.code, row.checked
+        encoded = self._kpis.get(code)
+        if encoded is None:
+            encoded = self._kpis[code] = json.dumps(code)
+        return (self.at, self.actor_id, row.firm.club_id, action, "kpi_value", entity_id,
+                (head[2] + code + head[3])[:400], old, describe(checked.value, checked.is_nil),
+                checked.comment or f"entered via {self.via}", head[0] + encoded + head[1])
 
 
 def _insert_new(rows: Sequence[PlannedValue], updated_by: int | None) -> list[int]:
     """INSERT the new values with plain executemany (no RETURNING: SQLite would go row by row), then
-    read their ids back per period in IN chunks; ids in the rows' order."""
+    read their ids back in one range query; ids in the rows' order.
+
+    Every id handed out after the highest one committed before the INSERT is larger than it (SQLite's
+    rowid is max + 1; a PostgreSQL sequence only grows), so `id > highest` finds all of this import's
+    rows; rows other writers added meanwhile are skipped by their key (firm, KPI, period and source
+    are unique, and this import holds those keys).
+    """
+    if not rows:
+        return []
     table = KpiValue.__table__
+    highest = db.session.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
     now = _to_driver(table.c.updated_at)(utcnow())
     _raw_insert(table, VALUE_COLUMNS, [
         (r.firm.id, r.kpi.id, r.period.id, r.source.id, r.checked.value, r.checked.is_nil, r.checked.comment,
          r.checked.flagged, 1, updated_by, now) for r in rows])
-    wanted: dict[int, set[int]] = {}
-    for r in rows:
-        wanted.setdefault(r.period.id, set()).add(r.firm.id)
-    ids: dict[tuple[int, int, int, int], int] = {}
-    for period_id, firm_ids in wanted.items():
-        ordered = sorted(firm_ids)
-        for start in range(0, len(ordered), IN_CHUNK):
-            query = sa.select(table.c.id, table.c.firm_id, table.c.kpi_id, table.c.source_firm_id).where(
-                table.c.period_id == period_id, table.c.firm_id.in_(ordered[start:start + IN_CHUNK]))
-            for id_, firm_id, kpi_id, source_id in db.session.execute(query):
-                ids[(period_id, firm_id, kpi_id, source_id)] = id_
+    query = sa.select(table.c.period_id, table.c.firm_id, table.c.kpi_id, table.c.source_firm_id, table.c.id).where(
+        table.c.id > highest)
+    ids = {(p, f, k, s): i for p, f, k, s, i in db.session.execute(query).fetchall()}
     return [ids[(r.period.id, r.firm.id, r.kpi.id, r.source.id)] for r in rows]
 
 
@@ -140,13 +162,12 @@ def write_planned(rows: Sequence[PlannedValue], *, actor: User | None, via: str)
     """Write new and changed rows with one audit entry each; unchanged rows are left alone."""
     updated_by, audit_actor = _actor_ids(actor)
     table = AuditEntry.__table__
-    at, detail = _to_driver(table.c.at)(utcnow()), json.dumps  # JSON as text: every driver casts it
+    # the detail goes to the driver as JSON text: every driver casts it
+    build = _AuditRows(audit_actor, via, _to_driver(table.c.at)(utcnow())).row
     new = [r for r in rows if r.action == "new"]
     changed = [r for r in rows if r.action == "update"]
-    audit = [_audit(r, i, "create", None, audit_actor, via, at, detail)
-             for r, i in zip(new, _insert_new(new, updated_by), strict=True)]
+    audit = [build(r, i, "create", None) for r, i in zip(new, _insert_new(new, updated_by), strict=True)]
     changed_ids = [r.current.id for r in changed]
     olds = _update_changed(changed, updated_by)
-    audit += [_audit(r, i, "update", old, audit_actor, via, at, detail)
-              for r, i, old in zip(changed, changed_ids, olds, strict=True)]
+    audit += [build(r, i, "update", old) for r, i, old in zip(changed, changed_ids, olds, strict=True)]
     _raw_insert(table, AUDIT_COLUMNS, audit)

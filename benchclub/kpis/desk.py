@@ -222,15 +222,27 @@ def record_submissions(pairs: set[tuple[int, int]], kpi_count: dict[int, int], *
         return
     at = at or datetime.now(UTC)
     keys = sorted(pairs)
-    counted = dict(((f, p), n) for f, p, n in db.session.execute(
-        sa.select(KpiValue.firm_id, KpiValue.period_id, sa.func.count())
-        .where(KpiValue.source_firm_id == KpiValue.firm_id,
-               sa.tuple_(KpiValue.firm_id, KpiValue.period_id).in_(keys))
-        .group_by(KpiValue.firm_id, KpiValue.period_id)))
     table = MonthSubmission.__table__
-    existing = {(f, p): done for f, p, done in db.session.execute(
-        sa.select(table.c.firm_id, table.c.period_id, table.c.completed_at)
-        .where(sa.tuple_(table.c.firm_id, table.c.period_id).in_(keys)))}
+    counted: dict[tuple[int, int], int] = {}
+    existing: dict[tuple[int, int], datetime | None] = {}
+    by_period: dict[int, list[int]] = {}
+    for f, p in keys:
+        by_period.setdefault(p, []).append(f)
+    # Per period, firm ids in IN chunks: a (firm, period) tuple IN list of thousands of pairs costs more
+    # to compile than to run.
+    for period_id, firm_ids in by_period.items():
+        # Many firms of the period: read the period whole (one club-month) rather than long IN lists.
+        whole = len(firm_ids) > 50
+        for start in range(0, 1 if whole else len(firm_ids), 500):
+            chunk = firm_ids[start:start + 500]
+            counted.update(((f, period_id), n) for f, n in db.session.execute(
+                sa.select(KpiValue.firm_id, sa.func.count())
+                .where(KpiValue.source_firm_id == KpiValue.firm_id, KpiValue.period_id == period_id,
+                       sa.true() if whole else KpiValue.firm_id.in_(chunk))
+                .group_by(KpiValue.firm_id)))
+            existing.update(((f, period_id), done) for f, done in db.session.execute(
+                sa.select(table.c.firm_id, table.c.completed_at)
+                .where(table.c.period_id == period_id, sa.true() if whole else table.c.firm_id.in_(chunk))))
     complete = {k for k in keys if counted.get(k, 0) >= kpi_count.get(k[0], 0) > 0}
     new = [{"firm_id": f, "period_id": p, "first_at": at, "completed_at": at if (f, p) in complete else None}
            for f, p in keys if (f, p) not in existing]

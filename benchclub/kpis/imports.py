@@ -8,30 +8,29 @@ imports anything. This module only turns that reach into row errors.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
 from ..catalogue import list_kpis
+from ..csvimport import ImportRejectedError, RowError, all_or_nothing
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Firm, KpiDefinition, KpiValue, Period, SupplyLink, User
+from ..models import Firm, FirmKind, KpiDefinition, KpiValue, Period, PeriodStatus, SupplyLink, User
 from ..periods.services import parse_month
 from ..permissions import ImportReach, value_import_reach
 from .bulk import StoredValue, write_planned
-from .csv_io import CsvRow, RowError, read_rows
+from .csv_io import CsvRow, read_rows
 from .desk import record_submissions
-from .validation import CheckedValue, check_value, describe, parse_number
+from .validation import NUMBER_RE, CheckedValue, check_value, describe, parse_number
 
-
-class ImportRejectedError(DomainError):
-    """At least one row is bad, so nothing was written; `errors` lists them all."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} problem(s) found; nothing was imported.")
-        self.errors = errors
+__all__ = ["ImportPlan", "ImportRejectedError", "ImportScope", "PlannedRow", "RowError", "apply_plan", "import_csv",
+           "plan_and_apply", "plan_import", "plan_rows"]
 
 
 @dataclass(frozen=True)
@@ -51,26 +50,54 @@ class ImportScope:
         return cls(reach, firm=user.firm, club_id=user.home_club_id)
 
 
-@dataclass
+class FirmRef(NamedTuple):
+    """The columns of a firm that checking and writing an import need (no ORM object per firm)."""
+
+    id: int
+    code: str
+    club_id: int
+    is_supplier: bool
+    is_governor: bool
+
+
+class PeriodRef(NamedTuple):
+    """A period of a club, as plain columns."""
+
+    id: int
+    club_id: int
+    month: str
+    is_open: bool
+
+
+class KpiRef(NamedTuple):
+    """A KPI of a club's catalogue, as plain columns (what `validation.check_value` reads)."""
+
+    id: int
+    code: str
+    name: str
+    unit: str
+    hard_min: float
+    hard_max: float
+    soft_min: float
+    soft_max: float
+    governor_measurable: bool
+
+
 class PlannedRow:
-    """A good row, resolved: what it will write and what it replaces."""
+    """A good row, resolved: what it will write and what it replaces (`action` is new, update or unchanged)."""
 
-    line: int
-    firm: Firm
-    kpi: KpiDefinition
-    period: Period
-    source: Firm
-    checked: CheckedValue
-    current: StoredValue | None
+    __slots__ = ("line", "firm", "kpi", "period", "source", "checked", "current", "action")
 
-    @property
-    def action(self) -> str:
-        """new, update or unchanged: what committing this row does."""
-        if self.current is None:
-            return "new"
-        same = (self.current.value, self.current.is_nil, self.current.comment or "") == (
-            self.checked.value, self.checked.is_nil, self.checked.comment)
-        return "unchanged" if same else "update"
+    def __init__(self, line: int, firm: FirmRef, kpi: KpiRef, period: PeriodRef, source: FirmRef,
+                 checked: CheckedValue, current: StoredValue | None):
+        self.line, self.firm, self.kpi, self.period, self.source = line, firm, kpi, period, source
+        self.checked, self.current = checked, current
+        if current is None:
+            self.action = "new"
+        else:
+            same = (current.value, current.is_nil, current.comment or "") == (
+                checked.value, checked.is_nil, checked.comment)
+            self.action = "unchanged" if same else "update"
 
     @property
     def old_text(self) -> str:
@@ -95,6 +122,7 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     written: dict[str, int] | None = None  # set by apply_plan: new/update/unchanged counts
+    kpi_counts: dict[int, int] = field(default_factory=dict)  # club id -> KPIs in its catalogue (read while planning)
 
     @property
     def ok(self) -> bool:
@@ -107,6 +135,9 @@ class ImportPlan:
 
 
 IN_CHUNK = 500  # ids or codes per IN (...) list: well under every database's parameter limit
+WHOLE_TABLE_ABOVE = 2000  # more firm codes than this: read every firm's few columns instead of IN lists
+WHOLE_PERIOD_ABOVE = 50  # more firms of one period than this: read the period's values whole
+SELF = ("", "self")
 
 
 def _problem(column: str, message: str) -> DomainError:
@@ -114,31 +145,61 @@ def _problem(column: str, message: str) -> DomainError:
 
 
 class _Resolver:
-    """Looks codes up once per file, applying the importer's role rules as it goes."""
+    """Looks codes up once per file (as plain columns), applying the importer's role rules as it goes.
+
+    Every method raises DomainError naming the column; `fast_row` is the same rules for the common,
+    all-good row, answering None whenever anything needs a closer look (then `_plan_row` collects errors).
+    """
 
     def __init__(self, scope: ImportScope):
         self.scope = scope
-        self._firms: dict[str, Firm | None] = {}
-        self._kpis: dict[int, dict[str, KpiDefinition]] = {}
-        self._periods: dict[tuple[int, str], Period | None] = {}
+        self._firms: dict[str, FirmRef | None] = {}
+        self._kpis: dict[int, dict[str, KpiRef]] = {}
+        self._periods: dict[tuple[int, str], PeriodRef | None] = {}
         self._values: dict[int, dict[tuple[int, int, int], StoredValue]] = {}
         self._linked: dict[int, set[int]] = {}
+        self._club_firm_ids: dict[int, list[int]] = {}
+        self._contexts: dict[tuple[str, str], Any] = {}  # (firm code, period text) -> see `_context`
+        self._self_allowed = scope.reach != ImportReach.LINKED_SUPPLIERS  # may rows be the firm's own values?
+
+    _FIRM_COLUMNS = (Firm.id, Firm.code, Firm.club_id, Firm.kind)
+
+    @staticmethod
+    def _ref(id_: int, code: str, club_id: int, kind: FirmKind) -> FirmRef:
+        return FirmRef(id_, code, club_id, kind == FirmKind.SUPPLIER, kind == FirmKind.GOVERNOR)
 
     def preload(self, rows: list[CsvRow]) -> None:
         """Look every firm code of the file up in a few IN queries instead of one query per code."""
         codes = sorted({r.firm for r in rows} | {r.source for r in rows} - {"", "self", "SELF", "Self"})
+        if len(codes) > WHOLE_TABLE_ABOVE:  # thousands of codes: reading the firms' columns is cheaper than IN lists
+            found = {row[1]: self._ref(*row) for row in db.session.execute(sa.select(*self._FIRM_COLUMNS))}
+            self._firms.update({code: found.get(code) for code in codes})
+            return
         for start in range(0, len(codes), IN_CHUNK):
             chunk = codes[start:start + IN_CHUNK]
-            found = {f.code: f for f in db.session.scalars(sa.select(Firm).where(Firm.code.in_(chunk)))}
+            found = {row[1]: self._ref(*row) for row in db.session.execute(
+                sa.select(*self._FIRM_COLUMNS).where(Firm.code.in_(chunk)))}
             self._firms.update({code: found.get(code) for code in chunk})
 
-    def _period_values(self, period: Period) -> dict[tuple[int, int, int], StoredValue]:
+    def _period_values(self, period: PeriodRef) -> dict[tuple[int, int, int], StoredValue]:
         """The stored values of the file's firms in a period, loaded once per period in IN chunks."""
         if period.id not in self._values:
-            ids = sorted({f.id for f in self._firms.values() if f is not None and f.club_id == period.club_id})
+            club_ids = self._club_firm_ids
+            if not club_ids:
+                for f in self._firms.values():
+                    if f is not None:
+                        club_ids.setdefault(f.club_id, []).append(f.id)
+                for ids in club_ids.values():
+                    ids.sort()
+            ids = club_ids.get(period.club_id, [])
             found: dict[tuple[int, int, int], StoredValue] = {}
             columns = (KpiValue.firm_id, KpiValue.kpi_id, KpiValue.source_firm_id, KpiValue.id, KpiValue.value,
                        KpiValue.is_nil, KpiValue.comment, KpiValue.version)
+            if len(ids) > WHOLE_PERIOD_ABOVE:  # most of a club's firms: read the club's month whole, no IN list
+                for firm_id, kpi_id, source_id, *stored in db.session.execute(
+                        sa.select(*columns).where(KpiValue.period_id == period.id)).fetchall():
+                    found[(firm_id, kpi_id, source_id)] = StoredValue(*stored)
+                ids = []
             for start in range(0, len(ids), IN_CHUNK):
                 for firm_id, kpi_id, source_id, *stored in db.session.execute(sa.select(*columns).where(
                         KpiValue.period_id == period.id, KpiValue.firm_id.in_(ids[start:start + IN_CHUNK]))):
@@ -146,19 +207,20 @@ class _Resolver:
             self._values[period.id] = found
         return self._values[period.id]
 
-    def _lookup_firm(self, code: str) -> Firm | None:
+    def _lookup_firm(self, code: str) -> FirmRef | None:
         if code not in self._firms:
-            self._firms[code] = db.session.scalar(sa.select(Firm).where(Firm.code == code))
+            row = db.session.execute(sa.select(*self._FIRM_COLUMNS).where(Firm.code == code)).first()
+            self._firms[code] = self._ref(*row) if row else None
         return self._firms[code]
 
-    def linked_suppliers(self, governor: Firm) -> set[int]:
+    def linked_suppliers(self, governor: FirmRef | Firm) -> set[int]:
         """Ids of the governor's linked suppliers (looked up once per file)."""
         if governor.id not in self._linked:
             self._linked[governor.id] = set(db.session.scalars(
                 sa.select(SupplyLink.supplier_id).where(SupplyLink.governor_id == governor.id)))
         return self._linked[governor.id]
 
-    def firm(self, code: str) -> Firm:
+    def firm(self, code: str) -> FirmRef:
         """The row's firm, within what the importer may write (never revealing other firms exist)."""
         scope, firm = self.scope, self._lookup_firm(code)
         if not code:
@@ -174,22 +236,36 @@ class _Resolver:
             raise _problem("firm", f"'{code}' is a governor firm; values are reported for supplier firms.")
         return firm
 
-    def kpi(self, firm: Firm, code: str) -> KpiDefinition:
+    def catalogue(self, club_id: int) -> dict[str, KpiRef]:
+        """The club's KPIs by code: the catalogue of `list_kpis` (active KPIs in display order), read as
+        columns for every club of the file in one query the first time any is asked for."""
+        if club_id not in self._kpis:
+            clubs = sorted({f.club_id for f in self._firms.values() if f is not None} | {club_id})
+            for club in clubs:
+                self._kpis.setdefault(club, {})
+            k = KpiDefinition
+            for club, *columns in db.session.execute(
+                    sa.select(k.club_id, k.id, k.code, k.name, k.unit, k.hard_min, k.hard_max, k.soft_min, k.soft_max,
+                              k.governor_measurable).where(k.club_id.in_(clubs), k.active.is_(True))
+                    .order_by(k.club_id, k.position, k.id)):
+                self._kpis[club][columns[1]] = KpiRef(*columns)
+        return self._kpis[club_id]
+
+    def kpi(self, firm: FirmRef, code: str) -> KpiRef:
         """The KPI of the firm's club catalogue with that code."""
-        if firm.club_id not in self._kpis:
-            self._kpis[firm.club_id] = {k.code: k for k in list_kpis(firm.club_id)}
-        known = self._kpis[firm.club_id]
+        known = self.catalogue(firm.club_id)
         if code not in known:
             raise _problem("kpi", f"Unknown KPI code '{code}'. Known codes: {', '.join(known)}.")
         return known[code]
 
-    def period(self, firm: Firm, text: str) -> Period:
+    def period(self, firm: FirmRef, text: str) -> PeriodRef:
         """An open period of the firm's club."""
         month = parse_month(text)
         key = (firm.club_id, month)
         if key not in self._periods:
-            self._periods[key] = db.session.scalar(
-                sa.select(Period).where(Period.club_id == firm.club_id, Period.month == month))
+            row = db.session.execute(sa.select(Period.id, Period.club_id, Period.month, Period.status).where(
+                Period.club_id == firm.club_id, Period.month == month)).first()
+            self._periods[key] = PeriodRef(*row[:3], row[3] == PeriodStatus.OPEN) if row else None
         period = self._periods[key]
         if period is None:
             raise _problem("period", f"Period {month} has not been opened yet; values cannot be entered for it.")
@@ -197,9 +273,9 @@ class _Resolver:
             raise _problem("period", f"Period {month} is closed; its values can no longer be changed.")
         return period
 
-    def source(self, firm: Firm, kpi: KpiDefinition, text: str) -> Firm:
+    def source(self, firm: FirmRef, kpi: KpiRef, text: str) -> FirmRef:
         """`self` (or blank, or the firm's own code), or a governor linked to the firm measuring that KPI."""
-        scope, is_self = self.scope, text.lower() in ("", "self") or text == firm.code
+        scope, is_self = self.scope, text.lower() in SELF or text == firm.code
         if scope.reach == ImportReach.OWN_FIRM and not is_self:
             raise _problem("source", "Members import their own values: leave the source empty or write 'self'.")
         if scope.reach == ImportReach.LINKED_SUPPLIERS and (is_self or text != scope.firm.code):
@@ -215,9 +291,66 @@ class _Resolver:
             raise _problem("kpi", f"{kpi.name} ({kpi.code}) is not a KPI governors measure.")
         return governor
 
-    def current(self, firm: Firm, kpi: KpiDefinition, period: Period, source: Firm) -> StoredValue | None:
+    def current(self, firm: FirmRef, kpi: KpiRef, period: PeriodRef, source: FirmRef) -> StoredValue | None:
         """The stored value this row would replace."""
         return self._period_values(period).get((firm.id, kpi.id, source.id))
+
+    def _context(self, code: str, month_text: str) -> tuple[FirmRef, PeriodRef, dict, dict] | None:
+        """For a firm code and period text: the firm, its open period, its club's catalogue and the stored
+        values of that period, when `firm()` and `period()` accept them; else None."""
+        try:
+            firm = self.firm(code)
+            period = self.period(firm, month_text)
+        except DomainError:
+            return None
+        return firm, period, self.catalogue(firm.club_id), self._period_values(period)
+
+    def fast_row(self, row: CsvRow) -> PlannedRow | None:
+        """The row planned by the same rules as `_plan_row`, when every check passes; else None.
+
+        Firm, open period and catalogue answers are memoised per (firm code, period text), so a good
+        row costs a few dict lookups, one regular expression and the range comparisons.
+        """
+        code = row.firm
+        key = (code, row.period)
+        context = self._contexts.get(key, False)
+        if context is False:
+            context = self._contexts[key] = self._context(code, row.period)
+        if context is None:
+            return None
+        firm, period, catalogue, stored = context
+        kpi = catalogue.get(row.kpi)
+        if kpi is None:
+            return None
+        checked = _fast_value(kpi, row.value, row.comment)
+        if checked is None:
+            return None
+        source_text = row.source
+        if self._self_allowed and (source_text in SELF or source_text == code or source_text.lower() == "self"):
+            source = firm
+        else:
+            try:
+                source = self.source(firm, kpi, source_text)
+            except DomainError:
+                return None
+        return PlannedRow(row.line, firm, kpi, period, source, checked, stored.get((firm.id, kpi.id, source.id)))
+
+
+def _fast_value(kpi: KpiRef, text: str, comment: str) -> CheckedValue | None:
+    """`check_value(kpi, parse_number(text), ...)` when it accepts the value; None when it might not."""
+    if comment:
+        comment = comment.strip()
+    if text == "":
+        return CheckedValue(None, True, False, comment)
+    if not NUMBER_RE.match(text):
+        return None
+    value = float(text)
+    if not kpi.hard_min <= value <= kpi.hard_max:
+        return None
+    flagged = not kpi.soft_min <= value <= kpi.soft_max
+    if flagged and not comment:
+        return None
+    return CheckedValue(value, False, flagged, comment)
 
 
 def _number(row: CsvRow) -> float | None:
@@ -255,15 +388,35 @@ def _plan_row(row: CsvRow, resolver: _Resolver) -> tuple[PlannedRow | None, list
 
 def _duplicate_key(row: CsvRow) -> tuple[str, str, str, str]:
     source = row.source
-    if source.lower() in ("", "self") or source == row.firm:
+    if source.lower() in SELF or source == row.firm:
         source = "self"
     return row.firm, row.period, row.kpi, source
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of short-lived, cycle-free row objects
+    are built: otherwise it walks every live object again and again (seen in the profile)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def plan_rows(rows: list[CsvRow], *, actor: User | None) -> ImportPlan:
     """Check parsed rows under the actor's role rules; nothing is written."""
     resolver, plan, seen = _Resolver(ImportScope.of(actor)), ImportPlan(), {}
     resolver.preload(rows)
+    with _collector_paused():
+        _plan_all(rows, resolver, plan, seen)
+    plan.kpi_counts = {club_id: len(kpis) for club_id, kpis in resolver._kpis.items()}
+    return plan
+
+
+def _plan_all(rows: list[CsvRow], resolver: _Resolver, plan: ImportPlan, seen: dict) -> None:
     for row in rows:
         key = _duplicate_key(row)
         if key in seen:
@@ -271,35 +424,47 @@ def plan_rows(rows: list[CsvRow], *, actor: User | None) -> ImportPlan:
                                                       "source may appear only once in a file."))
             continue
         seen[key] = row.line
-        planned, errors = _plan_row(row, resolver)
-        plan.errors.extend(errors)
+        planned = resolver.fast_row(row)
+        if planned is None:
+            planned, errors = _plan_row(row, resolver)
+            plan.errors.extend(errors)
         if planned is not None:
             plan.rows.append(planned)
-    return plan
 
 
 def plan_import(data: bytes, *, actor: User | None, limit: int) -> ImportPlan:
     """Read and check a whole file (size first, then UTF-8, header, every row)."""
-    rows, errors = read_rows(data, limit=limit)
+    with _collector_paused():
+        rows, errors = read_rows(data, limit=limit)
     if errors:
         return ImportPlan(errors=errors)
     return plan_rows(rows, actor=actor)
 
 
 def apply_plan(plan: ImportPlan, *, actor: User | None, via: str = "CSV import") -> ImportPlan:
-    """Write every row of a clean plan, auditing each change; refuse the whole plan if any row is bad."""
+    """Write every row of a clean plan, auditing each change; refuse the whole plan if any row is bad.
+
+    All or nothing (`csvimport.all_or_nothing`): if writing fails part way (a value changed by someone
+    else since planning, a deadlock), the session is rolled back before the error goes on.
+    """
     if not plan.ok:
         raise ImportRejectedError(plan.errors)
     plan.written = {action: plan.count(action) for action in ("new", "update", "unchanged")}
+    all_or_nothing(db.session, lambda: _write_plan(plan, actor, via))
+    return plan
+
+
+def _write_plan(plan: ImportPlan, actor: User | None, via: str) -> None:
     # Rows are written in one global order (firm, KPI, period, source), so two imports touching the same
     # rows queue behind each other instead of deadlocking (each waits for the row the other holds).
-    ordered = sorted(plan.rows, key=lambda r: (r.firm.id, r.kpi.id, r.period.id, r.source.id))
-    write_planned(ordered, actor=actor, via=via)
+    ordered = sorted(plan.rows, key=attrgetter("firm.id", "kpi.id", "period.id", "source.id"))
+    with _collector_paused():
+        write_planned(ordered, actor=actor, via=via)
     db.session.flush()
     own = [r for r in plan.rows if r.source.id == r.firm.id]
-    per_club = {club_id: len(list_kpis(club_id)) for club_id in {r.firm.club_id for r in own}}
+    per_club = {club_id: plan.kpi_counts[club_id] if club_id in plan.kpi_counts else len(list_kpis(club_id))
+                for club_id in {r.firm.club_id for r in own}}
     record_submissions({(r.firm.id, r.period.id) for r in own}, {r.firm.id: per_club[r.firm.club_id] for r in own})
-    return plan
 
 
 def plan_and_apply(data: bytes, *, actor: User | None, limit: int) -> ImportPlan:

@@ -5,7 +5,8 @@ import json
 
 import sqlalchemy as sa
 
-from benchclub.benchmarks.services import ComparatorImportError, import_comparators, load_illustrative_comparator
+from benchclub.benchmarks.services import import_comparators, load_illustrative_comparator
+from benchclub.csvimport import ImportRejectedError
 from benchclub.extensions import db
 from benchclub.models import AuditEntry, Comparator
 from benchclub.periods.services import open_period
@@ -91,10 +92,10 @@ def test_comparator_csv_import_is_all_or_nothing_with_row_errors(db):
                    "EU,Europe,2023,Survey X,40,lead_time_days,9,5,,,\n"
     try:
         import_comparators(bc.club, bad, actor=None)
-        raise AssertionError("expected ComparatorImportError")
-    except ComparatorImportError as exc:
-        assert any("row 3" in e and "unknown KPI" in e for e in exc.errors)
-        assert any("row 4" in e and "must not decrease" in e for e in exc.errors)
+        raise AssertionError("expected ImportRejectedError")
+    except ImportRejectedError as exc:  # row errors of the one import framework: line, column, reason
+        assert any(e.line == 3 and "unknown KPI" in e.reason for e in exc.errors)
+        assert any(e.line == 4 and "must not decrease" in e.reason for e in exc.errors)
     assert db.session.scalar(sa.select(sa.func.count(Comparator.id))) == 0
     good = HEADER + "EU,Europe,2023,Survey X,40,otd_pct,,90,95,,\n"
     comparator = import_comparators(bc.club, good, actor=None)[0]

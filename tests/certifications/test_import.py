@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from benchclub.certifications.imports import import_certificates
-from benchclub.clubs.csvimport import ImportRejectedError
+from benchclub.csvimport import ImportRejectedError
 from benchclub.models import Certificate
 
 HEADER = "firm,standard,number,body,issued,expires\n"

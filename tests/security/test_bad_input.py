@@ -98,8 +98,8 @@ def test_a_comparator_csv_with_a_nul_byte_is_refused(client, world, login_as):
 
 
 def test_a_firms_csv_with_a_nul_byte_is_refused(world):
-    from benchclub.clubs.csvimport import ImportRejectedError
     from benchclub.clubs.imports import import_firms
+    from benchclub.csvimport import ImportRejectedError
 
     with pytest.raises(ImportRejectedError, match="error"):
         import_firms(b"club,code,name,kind,country,sector,employees\nC1,\x00,\x00,supplier,ZA,\x00,10\n")

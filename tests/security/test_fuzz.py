@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
-from benchclub.clubs.csvimport import ImportRejectedError
 from benchclub.clubs.imports import import_firms
+from benchclub.csvimport import ImportRejectedError
 from benchclub.extensions import db
 from benchclub.kpis import imports
 from benchclub.models import AuditEntry, Firm, KpiValue

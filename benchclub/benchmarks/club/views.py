@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...catalogue import find_kpi, list_kpis
+from ...csvimport import ImportRejectedError, RowError
 from ...errors import DomainError, NotFoundError
 from ...extensions import db
 from ...models import Club
@@ -103,14 +104,12 @@ def import_comparators():
     """Import a comparator CSV, all rows or none."""
     club = _club()
     form = ComparatorImportForm()
-    errors: list[str] = []
+    errors: list[RowError] = []
     if form.validate_on_submit():
         try:
-            text = services.decode_csv_upload(form.file.data.read())
-            imported = services.import_comparators(club, text, actor=current_user,
+            imported = services.import_comparators(club, form.file.data.read(), actor=current_user,
                                                    illustrative=bool(form.illustrative.data))
-        except services.ComparatorImportError as exc:
-            db.session.rollback()
+        except ImportRejectedError as exc:  # nothing was written (the import rolled back)
             errors = exc.errors
         else:
             db.session.commit()
