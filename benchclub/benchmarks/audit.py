@@ -13,6 +13,8 @@ until none is left. Only `benchmarks.disclosure` calls this module.
 from __future__ import annotations
 
 import random
+
+import numpy as np
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -127,55 +129,210 @@ def _echelon(matrix: list[list[int]], n: int) -> _Echelon:
     return _Echelon(rows[:top], pivots, n)
 
 
-def _cells(rows: Sequence[frozenset]) -> list[tuple[tuple[int, ...], list[Unit]]]:
-    """Units grouped by the rows they belong to (their signature), in a deterministic order."""
-    signature: dict[Unit, int] = {}
-    for index, units in enumerate(rows):
-        bit = 1 << index
-        for unit in units:
-            signature[unit] = signature.get(unit, 0) | bit
-    cells: dict[int, list[Unit]] = defaultdict(list)
-    for unit, sig in signature.items():
-        cells[sig].append(unit)
-    return sorted((tuple(i for i in range(len(rows)) if sig >> i & 1), units) for sig, units in cells.items())
+PRIMES = (2147483647, 2147483629, 2147483587)  # tried in order: the exact RREF's lift must check out mod one
+_SPREAD = 1 << 16  # fingerprint weights on free cells: products with residues stay below 2**63
+_WORK = 256  # vectorised element operations per budget step
+
+
+def _ratio(x: int, p: int) -> tuple[int, int] | None:
+    """The fraction a/b with |a|, b <= sqrt(p/2) that is congruent to x mod p, or None (rational reconstruction)."""
+    bound = int((p // 2) ** 0.5)
+    r0, r1, s0, s1 = p, x % p, 0, 1
+    while r1 > bound:
+        q = r0 // r1
+        r0, r1, s0, s1 = r1, r0 - q * r1, s1, s0 - q * s1
+    if s1 == 0 or abs(s1) > bound:
+        return None
+    if s1 < 0:
+        r1, s1 = -r1, -s1
+    return (r1, s1) if gcd(r1, s1) == 1 else None
+
+
+def _lift(residues: np.ndarray, p: int) -> tuple[np.ndarray, int] | None:
+    """Integer numerators N and one denominator D with N / D congruent to the residues, or None."""
+    values = np.unique(residues)
+    fractions = {}
+    denominator = 1
+    for v in values.tolist():
+        f = _ratio(v, p)
+        if f is None:
+            return None
+        fractions[v] = f
+        denominator = denominator * f[1] // gcd(denominator, f[1])
+        if denominator > 1 << 20:
+            return None
+    table = np.array([fractions[v][0] * (denominator // fractions[v][1]) for v in values.tolist()], dtype=np.int64)
+    return table[np.searchsorted(values, residues)], denominator
+
+
+@dataclass
+class _Block:
+    """One connected block of a system's rows: its exact RREF (numerators over one denominator) and more."""
+
+    rows: np.ndarray  # the system's row indices in this block
+    cols: np.ndarray  # the system's cell indices in this block (global order: large cells first)
+    matrix: np.ndarray  # 0/1 rows x cols
+    pivots: np.ndarray  # local column of each echelon row
+    numerators: np.ndarray  # exact RREF = numerators / denominator
+    denominator: int
+    reduced: np.ndarray  # the same RREF mod p
+    transform: np.ndarray  # echelon rows as combinations of the block's rows, mod p
+    p: int
+
+
+def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gauss-Jordan mod p with the row combinations tracked: (R, pivot columns, T) with R = T . matrix mod p."""
+    m, n = matrix.shape
+    a = np.concatenate([matrix.astype(np.int64) % p, np.eye(m, dtype=np.int64)], axis=1)
+    pivots: list[int] = []
+    top = 0
+    for col in range(n):
+        if top == m:
+            break
+        nz = np.flatnonzero(a[top:, col])
+        if nz.size == 0:
+            continue
+        r = top + int(nz[0])
+        if r != top:
+            a[[top, r]] = a[[r, top]]
+        inv = pow(int(a[top, col]), p - 2, p)
+        if inv != 1:
+            a[top, col:] = a[top, col:] * inv % p
+        factor = a[:, col].copy()
+        factor[top] = 0
+        hit = np.flatnonzero(factor)
+        if hit.size:
+            a[hit, col:] = (a[hit, col:] - factor[hit, None] * a[top, col:] % p) % p
+        pivots.append(col)
+        top += 1
+    return a[:top, :n], np.array(pivots, dtype=np.int64), a[:top, n:]
+
+
+def _membership(rows: Sequence[frozenset]) -> tuple[np.ndarray, list | np.ndarray]:
+    """Rows x units membership (bool) and the units in column order (integer ids take a vectorised path)."""
+    try:
+        arrays = [np.fromiter(units, dtype=np.int64, count=len(units)) for units in rows]
+        units: list | np.ndarray = np.unique(np.concatenate(arrays)) if arrays else np.zeros(0, np.int64)
+        columns = [np.searchsorted(units, a) for a in arrays]
+    except (TypeError, ValueError, OverflowError):
+        index: dict[Unit, int] = {}
+        columns = [np.fromiter((index.setdefault(u, len(index)) for u in r), dtype=np.int64, count=len(r))
+                   for r in rows]
+        units = list(index)
+    members = np.zeros((len(rows), len(units)), dtype=bool)
+    for i, cols in enumerate(columns):
+        members[i, cols] = True
+    return members, units
 
 
 def _firms(units: Iterable[Unit]) -> set:
     return {firm_of(u) for u in units}
 
 
-def _n_firms(units: Sequence[Unit]) -> int:
-    """How many firms a cell's units belong to (fast when no earlier revision's value is among them)."""
-    if not any(isinstance(u, OldValue) for u in units):
-        return len(units)
-    return len(_firms(units))
+def _components(matrix: np.ndarray) -> list[np.ndarray]:
+    """Row indices of the connected blocks (rows sharing a cell), each sorted, in order of their first row."""
+    m = matrix.shape[0]
+    f = matrix.astype(np.float32)
+    adjacent = (f @ f.T) > 0
+    seen = np.zeros(m, dtype=bool)
+    out = []
+    for start in range(m):
+        if seen[start]:
+            continue
+        block = np.zeros(m, dtype=bool)
+        block[start] = True
+        frontier = block.copy()
+        while frontier.any():
+            reach = adjacent[frontier].any(axis=0) & ~block
+            block |= reach
+            frontier = reach
+        seen |= block
+        out.append(np.flatnonzero(block))
+    return out
+
+
+def _solve(matrix: np.ndarray, target: Sequence[int]) -> list[Fraction] | None:
+    """Exact rational y with y . matrix = target (fraction-free echelon), or None when there is none."""
+    m, n = matrix.shape
+    ech = _echelon([[int(x) for x in row] for row in matrix.tolist()], n)
+    vector = [Fraction(int(x)) for x in target]
+    combination = [Fraction(0)] * m
+    for row, pivot in zip(ech.rows, ech.pivots, strict=True):
+        c = vector[pivot] / row[pivot]
+        if not c:
+            continue
+        vector = [v - c * x for v, x in zip(vector, row[:n], strict=True)]
+        combination = [y + c * t for y, t in zip(combination, row[n:], strict=True)]
+    return None if any(vector) else combination
 
 
 class _System:
-    """The released rows of one system, reduced once; answers which small sets and probes are derivable."""
+    """The released rows of one system, reduced once; answers which small sets and probes are derivable.
+
+    The fast exact path (sets of at most 4 cells, so `min_firms` up to 5): rows that are the disjoint
+    union of another figure's rows (a group's n beside its histogram) are left out of the span, the
+    rest split into blocks that share no cell, and each block is reduced mod a prime with numpy; the
+    reduced rows are lifted to small fractions and the lift is checked exactly against the block
+    (D * rows = rows[:, pivots] @ numerators, in integers), which makes it the exact RREF over the
+    rationals. A union S of small cells is in the span exactly when the sum of the RREF rows of its
+    pivot cells is 1 on S and 0 elsewhere: sets with one or two pivot cells are tested directly on
+    the exact rows, sets with three or four by a random null-space fingerprint mod p (a set in the span
+    always sums to 0 on it, so none is missed) and every hit is verified on the exact rows. When a lift
+    fails or `min_firms` exceeds 5, the older exact search below takes over.
+    """
 
     def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int):
         self.name, self.k = name, min_firms
         self.row_keys = [key for key, _ in rows]
-        cells = _cells([units for _, units in rows])
-        weights = [_n_firms(units) for _, units in cells]
-        order = sorted(range(len(cells)), key=lambda c: (weights[c] < min_firms, c))  # large cells first
-        self.cells = [cells[c][1] for c in order]
-        self.weights = [weights[c] for c in order]
-        self.n_large = sum(1 for w in self.weights if w >= min_firms)
-        self.col_of = {unit: j for j, units in enumerate(self.cells) for unit in units}
-        self._signatures = [cells[c][0] for c in order]
+        self._row_units = [units for _, units in rows]
+        members, self._units = _membership(self._row_units)
+        self.plain = isinstance(self._units, np.ndarray) or not any(isinstance(u, OldValue) for u in self._units)
+        packed = np.ascontiguousarray(np.packbits(members, axis=0).T)
+        signature = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+        _, first, inverse = np.unique(signature, return_index=True, return_inverse=True)
+        inverse = inverse.ravel()
+        if self.plain:
+            weights = np.bincount(inverse, minlength=len(first))
+        else:
+            firms: list[set] = [set() for _ in first]
+            for u, c in zip(self._units, inverse.tolist(), strict=True):
+                firms[c].add(firm_of(u))
+            weights = np.array([len(f) for f in firms], dtype=np.int64)
+        order = np.lexsort((np.arange(len(first)), weights < min_firms))  # large cells first
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        self._label = rank[inverse]  # unit (column of `members`) -> cell
+        self._w = weights[order]
+        self.weights = self._w.tolist()
+        self.matrix = members[:, first[order]].astype(np.int8)
+        self.n_large = int((self._w >= min_firms).sum())
+        self._cells: list[list[Unit]] | None = None
+        self._col_of: dict[Unit, int] | None = None
         self._ech: _Echelon | None = None
+        self._blocks: list[_Block] | None | bool = False
+
+    @property
+    def cells(self) -> list[list[Unit]]:
+        """The units of each cell (built only when a violation, a probe or the older search needs them)."""
+        if self._cells is None:
+            units = self._units.tolist() if isinstance(self._units, np.ndarray) else self._units
+            cells: list[list[Unit]] = [[] for _ in self.weights]
+            for u, c in zip(units, self._label.tolist(), strict=True):
+                cells[c].append(u)
+            self._cells = cells
+        return self._cells
+
+    @property
+    def col_of(self) -> dict[Unit, int]:
+        if self._col_of is None:
+            self._col_of = {unit: j for j, units in enumerate(self.cells) for unit in units}
+        return self._col_of
 
     @property
     def ech(self) -> _Echelon:
-        """The echelon form, built only when a search or a probe needs it (the pre-check does not)."""
+        """The echelon form of the older search, built only when it is needed."""
         if self._ech is None:
-            matrix = [[0] * len(self.cells) for _ in self.row_keys]
-            for j, sig in enumerate(self._signatures):
-                for i in sig:
-                    matrix[i][j] = 1
-            self._ech = _echelon(matrix, len(self.cells))
+            self._ech = _echelon(self.matrix.astype(np.int64).tolist(), len(self.weights))
         return self._ech
 
     def afford_echelon(self, budget: Budget) -> None:
@@ -192,15 +349,190 @@ class _System:
         return frozenset(self.row_keys[i] for i, y in enumerate(combination) if y)
 
     def small_sets(self, budget: Budget) -> list[Violation]:
-        """Unions of cells with 1..k-1 firms in the span, by whichever exact search is cheaper here.
-
-        Large cells come first in the echelon, so a pivot on a small cell exists exactly when some
-        combination of the rows vanishes on every large cell and not on every small one; without one,
-        no union of small cells is in the span (the reduced null space is {0}). Raises `Unsure` when
-        the search would cost more than what is left of `budget`.
-        """
+        """Unions of cells with 1..k-1 firms in the span (see the class notes). Raises `Unsure` when the
+        search would cost more than what is left of `budget`."""
         if self.all_cells_large():
             return []
+        blocks = self.blocks(budget)
+        if blocks is None:
+            return self._older_sets(budget)
+        found: list[Violation] = []
+        for block in blocks:
+            found.extend(self._block_sets(block, budget))
+        return found
+
+    def _span_rows(self) -> np.ndarray:
+        """Rows that matter for the span: a one-row figure equal to the disjoint union of another figure's
+        rows (a group's n beside its histogram) is left out, since the histogram's bins add up to it."""
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(self.row_keys):
+            by_key[key].append(i)
+        unions: set[bytes] = set()
+        for rows in by_key.values():
+            if len(rows) > 1:
+                sub = self.matrix[rows]
+                if int(sub.sum(axis=0).max()) <= 1:
+                    unions.add(np.packbits(sub.any(axis=0)).tobytes())
+        keep = [i for i, key in enumerate(self.row_keys)
+                if not (len(by_key[key]) == 1 and unions and np.packbits(self.matrix[i] != 0).tobytes() in unions)]
+        return np.array(keep, dtype=np.int64)
+
+    def blocks(self, budget: Budget) -> list[_Block] | None:
+        """The exact RREF of each block of the span rows, or None when the fast path does not apply."""
+        if self._blocks is not False:
+            return self._blocks  # type: ignore[return-value]
+        self._blocks = None
+        if self.k - 1 > 4:
+            return None
+        keep = self._span_rows()
+        out = []
+        for part in _components(self.matrix[keep]):
+            rows = keep[part]
+            cols = np.flatnonzero(self.matrix[rows].any(axis=0))
+            sub = self.matrix[np.ix_(rows, cols)]
+            budget.spend(max(1, len(rows) * (len(rows) + len(cols)) * min(len(rows), len(cols)) // _WORK))
+            for p in PRIMES:
+                reduced, pivots, transform = _rref_mod(sub, p)
+                lifted = _lift(reduced, p)
+                if lifted is None:
+                    continue
+                numerators, denominator = lifted
+                if int(np.abs(numerators).max(initial=0)) * max(len(pivots), 1) >= 1 << 52:
+                    continue
+                exact = sub[:, pivots].astype(np.float64) @ numerators.astype(np.float64)
+                if np.array_equal(exact, denominator * sub.astype(np.float64)):  # exact: integers below 2**52
+                    out.append(_Block(rows, cols, sub, pivots, numerators, denominator, reduced, transform, p))
+                    break
+            else:
+                return None
+        self._blocks = out
+        return out
+
+    def _block_sets(self, b: _Block, budget: Budget) -> list[Violation]:
+        """Unions of small cells of one block in its span: pivot sets of 1-2 rows directly, 3-4 by fingerprint."""
+        limit = self.k - 1
+        w = self._w[b.cols]
+        small = w < self.k
+        cand = np.flatnonzero(small[b.pivots])
+        if cand.size == 0:
+            return []
+        num, d = b.numerators, b.denominator
+        picked: set[tuple[int, ...]] = set()
+        hits: list[tuple[int, ...]] = []
+
+        def fits(total: np.ndarray) -> np.ndarray:
+            """Per row of sums: 1 on at most `limit` small cells (at most `limit` firms), 0 elsewhere."""
+            nonzero = total != 0
+            bad = (nonzero & ((total != d) | ~small)).any(axis=1)
+            count = nonzero.sum(axis=1)
+            ok = ~bad & (count <= limit)
+            if self.plain:
+                ok &= (nonzero * w).sum(axis=1) <= limit
+            return ok
+
+        singles = fits(num[cand])
+        hits += [(int(i),) for i in cand[singles]]
+        if limit >= 2 and cand.size >= 2:
+            budget.spend(max(1, cand.size * cand.size * len(b.cols) // (2 * _WORK)))
+            for x in range(cand.size - 1):
+                rest = cand[x + 1:]
+                if self.plain:
+                    rest = rest[w[b.pivots[rest]] + w[b.pivots[cand[x]]] <= limit]
+                if rest.size:
+                    ok = fits(num[cand[x]] + num[rest])
+                    hits += [(int(cand[x]), int(j)) for j in rest[ok]]
+        if limit >= 3 and cand.size >= 3:
+            hits += self._fingerprint_sets(b, cand, w, small, budget)
+        found = []
+        for pick in hits:
+            if pick in picked:
+                continue
+            picked.add(pick)
+            total = num[list(pick)].sum(axis=0)
+            support = np.flatnonzero(total)
+            if (total[support] == d).all() and small[support].all() and len(support) <= limit:
+                v = self._violation(b, pick, support)
+                if v is not None:
+                    found.append(v)
+        return found
+
+    def _fingerprint_sets(self, b: _Block, cand: np.ndarray, w: np.ndarray, small: np.ndarray,
+                          budget: Budget) -> list[tuple[int, ...]]:
+        """Pivot sets of 3 (with at most one free cell) and 4 rows whose fingerprints close: candidates only.
+
+        z = a random null vector mod p (weights r on free cells, -phi_i on the pivot cell of row i, where
+        phi_i = row_i . r): a union S in the span sums to 0 on it, i.e. sum of phi over its pivot cells
+        = sum of r over its free cells. Sorting and lookups find every such triple or quadruple.
+        """
+        p, limit = b.p, self.k - 1
+        n = len(b.cols)
+        free = np.ones(n, dtype=bool)
+        free[b.pivots] = False
+        rng = np.random.default_rng(20260 + n)
+        r = rng.integers(1, _SPREAD, size=n, dtype=np.int64) * free
+        phi = np.zeros(len(b.pivots), dtype=np.int64)
+        for s in range(0, n, 1 << 14):  # residues < 2**31 times r < 2**16, 2**14 terms: below 2**63
+            phi = (phi + (b.reduced[:, s:s + (1 << 14)] * r[s:s + (1 << 14)]).sum(axis=1)) % p
+        pw = w[b.pivots]
+        c = cand.size
+        i_idx, j_idx = np.triu_indices(c, 1)
+        pair = (phi[cand[i_idx]] + phi[cand[j_idx]]) % p
+        pair_w = pw[cand[i_idx]] + pw[cand[j_idx]]
+        budget.spend(max(1, c * c * c // (2 * _WORK)))
+        out: list[tuple[int, ...]] = []
+        targets = np.unique(np.concatenate([[0], r[free & small]]) % p)
+        for z in range(2, c):
+            sel = j_idx < z
+            if self.plain:
+                sel &= pair_w + pw[cand[z]] <= limit
+            if not sel.any():
+                continue
+            closing = (pair[sel] + phi[cand[z]]) % p
+            hit = np.isin(closing, targets)
+            for x, y in zip(i_idx[sel][hit].tolist(), j_idx[sel][hit].tolist(), strict=True):
+                out.append(tuple(sorted((int(cand[x]), int(cand[y]), int(cand[z])))))
+        if limit >= 4 and c >= 4:
+            order = np.argsort(pair, kind="stable")
+            ordered = pair[order]
+            need = (p - pair) % p
+            lo = np.searchsorted(ordered, need, side="left")
+            hi = np.searchsorted(ordered, need, side="right")
+            for a in np.flatnonzero(hi > lo).tolist():
+                for other in order[lo[a]:hi[a]].tolist():
+                    quad = {int(cand[i_idx[a]]), int(cand[j_idx[a]]), int(cand[i_idx[other]]), int(cand[j_idx[other]])}
+                    if len(quad) == 4 and (not self.plain or pw[list(quad)].sum() <= limit):
+                        out.append(tuple(sorted(quad)))
+        return out
+
+    def _violation(self, b: _Block, pick: tuple[int, ...], support: np.ndarray) -> Violation | None:
+        """The violation of a verified union (None when it covers k firms or more), with the rows behind it."""
+        cols = b.cols[support].tolist()
+        units = frozenset(u for j in cols for u in self.cells[j])
+        if not 0 < len(_firms(units)) < self.k:
+            return None
+        target = np.zeros(len(b.cols), dtype=np.int64)
+        target[support] = 1
+        return Violation(self.name, units, self._block_figures(b, list(pick), target))
+
+    def _block_figures(self, b: _Block, picks: Sequence[int], target: np.ndarray,
+                       coefficients: Sequence[int] | None = None) -> frozenset[str]:
+        """The figures whose rows combine to `target` (a vector over the block's cells), checked exactly."""
+        coefficients = coefficients if coefficients is not None else [1] * len(picks)
+        y = (np.array(coefficients, dtype=np.int64)[:, None] % b.p * b.transform[list(picks)] % b.p).sum(axis=0) % b.p
+        lifted = _lift(y, b.p)
+        combination: Sequence[Fraction | int] | None = None
+        if lifted is not None:
+            num, d = lifted
+            if int(np.abs(num).max(initial=0)) * len(b.rows) < 1 << 52 and np.array_equal(
+                    num.astype(np.float64) @ b.matrix.astype(np.float64), d * target.astype(np.float64)):
+                combination = num.tolist()
+        if combination is None:
+            combination = _solve(b.matrix, target.tolist())
+        return frozenset(self.row_keys[int(b.rows[i])] for i, c in enumerate(combination or ()) if c)
+
+    def _older_sets(self, budget: Budget) -> list[Violation]:
+        """The older exact search (fraction-free echelon over all cells), for min_firms above 5."""
+
         small = [j for j, w in enumerate(self.weights) if w < self.k]
         self.afford_echelon(budget)
         pivots = sum(1 for p in self.ech.pivots if self.weights[p] < self.k)
@@ -348,21 +680,36 @@ class _System:
         return [Fraction(coef.get(j, 0)) for j in range(len(self.cells))]
 
     def derives(self, probe: Probe, budget: Budget) -> Violation | None:
-        """The probe's violation when the released rows determine it, else None."""
+        """The probe's violation when the released rows determine it, else None (decided exactly)."""
         vector = self._probe_vector(probe)
         if vector is None:
             return None
-        self.afford_echelon(budget)
-        combination = self._combination({j: int(v) for j, v in enumerate(vector) if v})
-        if combination is None:
-            return None
-        return Violation(self.name, frozenset(u for u, _ in probe.coefficients), self._figures(combination),
-                         probe.what)
+        coef = np.array([int(v) for v in vector], dtype=np.int64)
+        blocks = self.blocks(budget)
+        if blocks is None:
+            self.afford_echelon(budget)
+            combination = self._combination({j: int(v) for j, v in enumerate(coef.tolist()) if v})
+            if combination is None:
+                return None
+            figures = self._figures(combination)
+        else:
+            figures = frozenset()
+            for blk in blocks:
+                part = coef[blk.cols]
+                if not part.any():
+                    continue
+                at_pivots = part[blk.pivots]
+                total = (at_pivots[:, None] * blk.numerators).sum(axis=0)
+                if not np.array_equal(total, blk.denominator * part):
+                    return None
+                used = np.flatnonzero(at_pivots)
+                figures |= self._block_figures(blk, used.tolist(), part, at_pivots[used].tolist())
+        return Violation(self.name, frozenset(u for u, _ in probe.coefficients), figures, probe.what)
 
 
 def _by_system(figures: Sequence[Figure]) -> dict[str, list[tuple[str, frozenset]]]:
     by_system: dict[str, list[tuple[str, frozenset]]] = defaultdict(list)
-    for fig in figures:
+    for fig in sorted(figures, key=lambda f: f.key):  # by key: the answer never depends on the input order
         for system, units in fig.rows:
             if units:
                 by_system[system].append((fig.key, units))
