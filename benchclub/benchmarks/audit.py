@@ -68,7 +68,7 @@ class Violation:
     what: str = ""
 
 
-DEFAULT_BUDGET = 1_000_000  # search steps per audit; counted, not timed, so every run decides alike
+DEFAULT_BUDGET = 4_000_000  # search steps per audit; counted, not timed, so every run decides alike
 
 
 class Unsure(Exception):
@@ -132,6 +132,8 @@ def _echelon(matrix: list[list[int]], n: int) -> _Echelon:
 PRIMES = (2147483647, 2147483629, 2147483587)  # tried in order: the exact RREF's lift must check out mod one
 _SPREAD = 1 << 16  # fingerprint weights on free cells: products with residues stay below 2**63
 _WORK = 256  # vectorised element operations per budget step
+_BLOCK_ROWS = 64  # blocks of more rows are split at the rows of one-row figures, if that splits them
+_MAX_COUPLERS = 16
 
 
 def _ratio(x: int, p: int) -> tuple[int, int] | None:
@@ -150,7 +152,8 @@ def _ratio(x: int, p: int) -> tuple[int, int] | None:
 
 def _lift(residues: np.ndarray, p: int) -> tuple[np.ndarray, int] | None:
     """Integer numerators N and one denominator D with N / D congruent to the residues, or None."""
-    values = np.unique(residues)
+    nonzero = residues != 0
+    values = np.unique(residues[nonzero])
     fractions = {}
     denominator = 1
     for v in values.tolist():
@@ -162,7 +165,9 @@ def _lift(residues: np.ndarray, p: int) -> tuple[np.ndarray, int] | None:
         if denominator > 1 << 20:
             return None
     table = np.array([fractions[v][0] * (denominator // fractions[v][1]) for v in values.tolist()], dtype=np.int64)
-    return table[np.searchsorted(values, residues)], denominator
+    out = np.zeros(residues.shape, dtype=np.int64)
+    out[nonzero] = table[np.searchsorted(values, residues[nonzero])]
+    return out, denominator
 
 
 @dataclass
@@ -186,13 +191,13 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
     a = np.concatenate([matrix.astype(np.int64) % p, np.eye(m, dtype=np.int64)], axis=1)
     pivots: list[int] = []
     top = 0
-    for col in range(n):
-        if top == m:
+    col = 0
+    while top < m and col < n:
+        ahead = np.flatnonzero(a[top:, col:n].any(axis=0))  # the next column with a pivot
+        if ahead.size == 0:
             break
-        nz = np.flatnonzero(a[top:, col])
-        if nz.size == 0:
-            continue
-        r = top + int(nz[0])
+        col += int(ahead[0])
+        r = top + int(np.flatnonzero(a[top:, col])[0])
         if r != top:
             a[[top, r]] = a[[r, top]]
         inv = pow(int(a[top, col]), p - 2, p)
@@ -202,16 +207,25 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
         factor[top] = 0
         hit = np.flatnonzero(factor)
         if hit.size:
-            a[hit, col:] = (a[hit, col:] - factor[hit, None] * a[top, col:] % p) % p
+            a[hit, col:] = (a[hit, col:] - factor[hit, None] * a[top, col:]) % p  # |products| < 2**62
         pivots.append(col)
         top += 1
+        col += 1
     return a[:top, :n], np.array(pivots, dtype=np.int64), a[:top, n:]
 
 
-def _membership(rows: Sequence[frozenset]) -> tuple[np.ndarray, list | np.ndarray]:
-    """Rows x units membership (bool) and the units in column order (integer ids take a vectorised path)."""
+def _membership(rows: Sequence[frozenset], arrays_of: dict | None = None) -> tuple[np.ndarray, list | np.ndarray]:
+    """Rows x units membership (bool) and the units in column order (integer ids take a vectorised path).
+
+    `arrays_of` keeps each row's units as an array by the row's identity, for the rest of one audit."""
+    arrays_of = {} if arrays_of is None else arrays_of
     try:
-        arrays = [np.fromiter(units, dtype=np.int64, count=len(units)) for units in rows]
+        arrays = []
+        for units in rows:
+            kept = arrays_of.get(id(units))
+            if kept is None or kept[0] is not units:
+                kept = arrays_of[id(units)] = (units, np.fromiter(units, dtype=np.int64, count=len(units)))
+            arrays.append(kept[1])
         units: list | np.ndarray = np.unique(np.concatenate(arrays)) if arrays else np.zeros(0, np.int64)
         columns = [np.searchsorted(units, a) for a in arrays]
     except (TypeError, ValueError, OverflowError):
@@ -232,8 +246,7 @@ def _firms(units: Iterable[Unit]) -> set:
 def _components(matrix: np.ndarray) -> list[np.ndarray]:
     """Row indices of the connected blocks (rows sharing a cell), each sorted, in order of their first row."""
     m = matrix.shape[0]
-    f = matrix.astype(np.float32)
-    adjacent = (f @ f.T) > 0
+    member = matrix != 0
     seen = np.zeros(m, dtype=bool)
     out = []
     for start in range(m):
@@ -243,11 +256,22 @@ def _components(matrix: np.ndarray) -> list[np.ndarray]:
         block[start] = True
         frontier = block.copy()
         while frontier.any():
-            reach = adjacent[frontier].any(axis=0) & ~block
+            cells = member[frontier].any(axis=0)
+            reach = member[:, cells].any(axis=1) & ~block
             block |= reach
             frontier = reach
         seen |= block
         out.append(np.flatnonzero(block))
+    return out
+
+
+def _rows_times(zero_one: np.ndarray, numerators: np.ndarray) -> np.ndarray:
+    """zero_one @ numerators in int64 for a 0/1 matrix, row by row (no BLAS: exact and single-threaded)."""
+    out = np.zeros((zero_one.shape[0], numerators.shape[1]), dtype=np.int64)
+    for i, row in enumerate(zero_one):
+        picked = np.flatnonzero(row)
+        if picked.size:
+            out[i] = numerators[picked].sum(axis=0)
     return out
 
 
@@ -281,11 +305,11 @@ class _System:
     fails or `min_firms` exceeds 5, the older exact search below takes over.
     """
 
-    def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int):
+    def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int, arrays_of: dict | None = None):
         self.name, self.k = name, min_firms
         self.row_keys = [key for key, _ in rows]
         self._row_units = [units for _, units in rows]
-        members, self._units = _membership(self._row_units)
+        members, self._units = _membership(self._row_units, arrays_of)
         self.plain = isinstance(self._units, np.ndarray) or not any(isinstance(u, OldValue) for u in self._units)
         packed = np.ascontiguousarray(np.packbits(members, axis=0).T)
         signature = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
@@ -308,6 +332,7 @@ class _System:
         self.n_large = int((self._w >= min_firms).sum())
         self._cells: list[list[Unit]] | None = None
         self._col_of: dict[Unit, int] | None = None
+        self._index: dict[Unit, int] | None = None
         self._ech: _Echelon | None = None
         self._blocks: list[_Block] | None | bool = False
 
@@ -321,6 +346,13 @@ class _System:
                 cells[c].append(u)
             self._cells = cells
         return self._cells
+
+    def _cell_units(self, cols: np.ndarray) -> frozenset:
+        """The units of these cells."""
+        picked = np.flatnonzero(np.isin(self._label, cols))
+        if isinstance(self._units, np.ndarray):
+            return frozenset(self._units[picked].tolist())
+        return frozenset(self._units[i] for i in picked.tolist())
 
     @property
     def col_of(self) -> dict[Unit, int]:
@@ -343,7 +375,7 @@ class _System:
 
     def all_cells_large(self) -> bool:
         """The exact pre-check: a derivable set is a union of cells, so cells of k firms or more leave none."""
-        return self.n_large == len(self.cells)
+        return self.n_large == len(self.weights)
 
     def _figures(self, combination: Sequence[Fraction | int]) -> frozenset[str]:
         return frozenset(self.row_keys[i] for i, y in enumerate(combination) if y)
@@ -384,29 +416,108 @@ class _System:
         self._blocks = None
         if self.k - 1 > 4:
             return None
-        keep = self._span_rows()
-        out = []
-        for part in _components(self.matrix[keep]):
-            rows = keep[part]
-            cols = np.flatnonzero(self.matrix[rows].any(axis=0))
-            sub = self.matrix[np.ix_(rows, cols)]
-            budget.spend(max(1, len(rows) * (len(rows) + len(cols)) * min(len(rows), len(cols)) // _WORK))
-            for p in PRIMES:
-                reduced, pivots, transform = _rref_mod(sub, p)
-                lifted = _lift(reduced, p)
-                if lifted is None:
-                    continue
-                numerators, denominator = lifted
-                if int(np.abs(numerators).max(initial=0)) * max(len(pivots), 1) >= 1 << 52:
-                    continue
-                exact = sub[:, pivots].astype(np.float64) @ numerators.astype(np.float64)
-                if np.array_equal(exact, denominator * sub.astype(np.float64)):  # exact: integers below 2**52
-                    out.append(_Block(rows, cols, sub, pivots, numerators, denominator, reduced, transform, p))
-                    break
+        parts, couplers = self._partition(self._span_rows())
+        for p in PRIMES:
+            out = self._reduce(parts, couplers, p, budget)
+            if out is not None:
+                self._blocks = out
+                return out
+        return None
+
+    def _partition(self, keep: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """Blocks of rows that share no cell, and the few *coupling* rows that would glue them together.
+
+        When the connected blocks are big, the rows of one-row figures (a group's n whose histogram is
+        withheld) are set aside if the rows of the other figures fall apart without them: each joins
+        the block it lies in, or becomes a coupling row when it spans several (at most _MAX_COUPLERS).
+        """
+        parts = [keep[x] for x in _components(self.matrix[keep])]
+        if max((len(x) for x in parts), default=0) <= _BLOCK_ROWS:
+            return parts, np.zeros(0, dtype=np.int64)
+        counts = Counter(self.row_keys)
+        single = np.array([counts[self.row_keys[i]] == 1 for i in keep.tolist()], dtype=bool)
+        base = keep[~single]
+        if base.size == 0:
+            return parts, np.zeros(0, dtype=np.int64)
+        block_of_cell = np.full(self.matrix.shape[1], -1, dtype=np.int64)
+        groups: list[list[int]] = []
+        for x in _components(self.matrix[base]):
+            block_of_cell[self.matrix[base[x]].any(axis=0)] = len(groups)
+            groups.append(base[x].tolist())
+        couplers = []
+        for i in keep[single].tolist():
+            touched = np.unique(block_of_cell[self.matrix[i] != 0])
+            if touched.size == 1 and touched[0] >= 0:
+                groups[int(touched[0])].append(i)
             else:
+                couplers.append(i)
+        if len(couplers) > _MAX_COUPLERS:
+            return parts, np.zeros(0, dtype=np.int64)
+        return [np.array(sorted(g), dtype=np.int64) for g in groups], np.array(couplers, dtype=np.int64)
+
+    def _reduce(self, parts: list[np.ndarray], couplers: np.ndarray, p: int, budget: Budget) -> list[_Block] | None:
+        """Each block reduced mod p (all blocks and coupling rows as one when there are coupling rows),
+        lifted to fractions and checked exactly; None when a lift fails with this prime."""
+        pieces = []
+        for rows in parts:
+            cols = np.flatnonzero(self.matrix[rows].any(axis=0))
+            budget.spend(max(1, len(rows) * (len(rows) + len(cols)) * min(len(rows), len(cols)) // _WORK))
+            reduced, pivots, transform = _rref_mod(self.matrix[np.ix_(rows, cols)], p)
+            pieces.append((rows, cols, reduced, pivots, transform))
+        if couplers.size:
+            pieces = [self._couple(pieces, couplers, p, budget)]
+        out = []
+        for rows, cols, reduced, pivots, transform in pieces:
+            sub = self.matrix[np.ix_(rows, cols)]
+            budget.spend(max(1, len(rows) * len(cols) * len(pivots) // (8 * _WORK)))
+            lifted = _lift(reduced, p)
+            if lifted is None:
                 return None
-        self._blocks = out
+            numerators, denominator = lifted
+            if int(np.abs(numerators).max(initial=0)) * max(len(pivots), 1) >= 1 << 62:
+                return None
+            if not np.array_equal(_rows_times(sub[:, pivots], numerators), denominator * sub.astype(np.int64)):
+                return None  # every row of the block, exactly, from the lifted rows at its pivots
+            out.append(_Block(rows, cols, sub, pivots, numerators, denominator, reduced, transform, p))
         return out
+
+    def _couple(self, pieces: list, couplers: np.ndarray, p: int, budget: Budget) -> tuple:
+        """Join the reduced blocks and the coupling rows into one reduced form mod p (pivots in any order)."""
+        rows = np.concatenate([pc[0] for pc in pieces] + [couplers])
+        cols = np.flatnonzero(self.matrix[rows].any(axis=0))
+        pos = np.full(self.matrix.shape[1], -1, dtype=np.int64)
+        pos[cols] = np.arange(len(cols))
+        rank = sum(len(pc[3]) for pc in pieces)
+        reduced = np.zeros((rank, len(cols)), dtype=np.int64)
+        transform = np.zeros((rank, len(rows)), dtype=np.int64)
+        pivots: list[int] = []
+        at_r = at_m = 0
+        for b_rows, b_cols, b_red, b_piv, b_tr in pieces:
+            span = np.arange(at_r, at_r + len(b_piv))
+            reduced[np.ix_(span, pos[b_cols])] = b_red
+            transform[np.ix_(span, np.arange(at_m, at_m + len(b_rows)))] = b_tr
+            pivots += pos[b_cols][b_piv].tolist()
+            at_r += len(b_piv)
+            at_m += len(b_rows)
+        piv = np.array(pivots, dtype=np.int64)
+        glue = self.matrix[np.ix_(couplers, cols)].astype(np.int64)
+        budget.spend(max(1, len(couplers) * (rank + 1) * (len(cols) + len(rows)) // _WORK))
+        left = (glue - glue[:, piv] @ reduced) % p  # glue is 0/1: sums of residues stay below 2**63
+        left_tr = (-(glue[:, piv] @ transform)) % p
+        left_tr[np.arange(len(couplers)), at_m + np.arange(len(couplers))] += 1
+        left_tr %= p
+        more, more_piv, more_tr = _rref_mod(left, p)
+        more_rows_tr = np.zeros((len(more_piv), len(rows)), dtype=np.int64)
+        for x in range(len(couplers)):
+            more_rows_tr = (more_rows_tr + more_tr[:, x:x + 1] * left_tr[x] % p) % p
+        for idx, q in enumerate(more_piv.tolist()):
+            f = reduced[:, q].copy()
+            hit = np.flatnonzero(f)
+            if hit.size:
+                reduced[hit] = (reduced[hit] - f[hit, None] * more[idx]) % p
+                transform[hit] = (transform[hit] - f[hit, None] * more_rows_tr[idx]) % p
+        return (rows, cols, np.vstack([reduced, more]), np.concatenate([piv, more_piv]),
+                np.vstack([transform, more_rows_tr]))
 
     def _block_sets(self, b: _Block, budget: Budget) -> list[Violation]:
         """Unions of small cells of one block in its span: pivot sets of 1-2 rows directly, 3-4 by fingerprint."""
@@ -433,14 +544,21 @@ class _System:
         singles = fits(num[cand])
         hits += [(int(i),) for i in cand[singles]]
         if limit >= 2 and cand.size >= 2:
-            budget.spend(max(1, cand.size * cand.size * len(b.cols) // (2 * _WORK)))
+            # two rows sum to 1 on at most `limit` cells only if their supports differ in at most `limit`
+            budget.spend(max(1, cand.size * cand.size * len(b.cols) // (16 * _WORK)))
+            bits = np.packbits(num[cand] != 0, axis=1)
+            bits = np.ascontiguousarray(np.pad(bits, ((0, 0), (0, -bits.shape[1] % 8)))).view(np.uint64)
+            close = np.zeros((cand.size, cand.size), dtype=bool)
             for x in range(cand.size - 1):
-                rest = cand[x + 1:]
-                if self.plain:
-                    rest = rest[w[b.pivots[rest]] + w[b.pivots[cand[x]]] <= limit]
-                if rest.size:
-                    ok = fits(num[cand[x]] + num[rest])
-                    hits += [(int(cand[x]), int(j)) for j in rest[ok]]
+                close[x, x + 1:] = np.bitwise_count(bits[x] ^ bits[x + 1:]).sum(axis=1) <= limit
+            x_idx, y_idx = np.nonzero(close)
+            if self.plain:
+                pw = w[b.pivots[cand]]
+                light = pw[x_idx] + pw[y_idx] <= limit
+                x_idx, y_idx = x_idx[light], y_idx[light]
+            if x_idx.size:
+                ok = fits(num[cand[x_idx]] + num[cand[y_idx]])
+                hits += [(int(cand[x]), int(cand[y])) for x, y in zip(x_idx[ok].tolist(), y_idx[ok].tolist(), strict=True)]
         if limit >= 3 and cand.size >= 3:
             hits += self._fingerprint_sets(b, cand, w, small, budget)
         found = []
@@ -481,16 +599,24 @@ class _System:
         budget.spend(max(1, c * c * c // (2 * _WORK)))
         out: list[tuple[int, ...]] = []
         targets = np.unique(np.concatenate([[0], r[free & small]]) % p)
-        for z in range(2, c):
-            sel = j_idx < z
-            if self.plain:
-                sel &= pair_w + pw[cand[z]] <= limit
-            if not sel.any():
+        for start in range(2, c, 64):  # third rows z > j of each pair (x, j), in slices of 64 z
+            stop = min(start + 64, c)
+            reps = np.clip(stop - np.maximum(j_idx + 1, start), 0, None)
+            if not reps.any():
                 continue
-            closing = (pair[sel] + phi[cand[z]]) % p
-            hit = np.isin(closing, targets)
-            for x, y in zip(i_idx[sel][hit].tolist(), j_idx[sel][hit].tolist(), strict=True):
-                out.append(tuple(sorted((int(cand[x]), int(cand[y]), int(cand[z])))))
+            which = np.repeat(np.arange(len(pair)), reps)
+            first = np.maximum(j_idx + 1, start)[which]
+            offsets = np.arange(len(which)) - np.repeat(np.cumsum(reps) - reps, reps)
+            z = first + offsets
+            sel = np.ones(len(which), dtype=bool)
+            if self.plain:
+                sel = pair_w[which] + pw[cand[z]] <= limit
+            which, z = which[sel], z[sel]
+            closing = (pair[which] + phi[cand[z]]) % p
+            at = np.minimum(np.searchsorted(targets, closing), targets.size - 1)
+            hit = targets[at] == closing
+            for x, y, t in zip(i_idx[which[hit]].tolist(), j_idx[which[hit]].tolist(), z[hit].tolist(), strict=True):
+                out.append(tuple(sorted((int(cand[x]), int(cand[y]), int(cand[t])))))
         if limit >= 4 and c >= 4:
             order = np.argsort(pair, kind="stable")
             ordered = pair[order]
@@ -506,8 +632,7 @@ class _System:
 
     def _violation(self, b: _Block, pick: tuple[int, ...], support: np.ndarray) -> Violation | None:
         """The violation of a verified union (None when it covers k firms or more), with the rows behind it."""
-        cols = b.cols[support].tolist()
-        units = frozenset(u for j in cols for u in self.cells[j])
+        units = self._cell_units(b.cols[support])
         if not 0 < len(_firms(units)) < self.k:
             return None
         target = np.zeros(len(b.cols), dtype=np.int64)
@@ -523,8 +648,9 @@ class _System:
         combination: Sequence[Fraction | int] | None = None
         if lifted is not None:
             num, d = lifted
-            if int(np.abs(num).max(initial=0)) * len(b.rows) < 1 << 52 and np.array_equal(
-                    num.astype(np.float64) @ b.matrix.astype(np.float64), d * target.astype(np.float64)):
+            used = np.flatnonzero(num)
+            if int(np.abs(num).max(initial=0)) * len(b.rows) < 1 << 62 and np.array_equal(
+                    (num[used, None] * b.matrix[used]).sum(axis=0), d * target):
                 combination = num.tolist()
         if combination is None:
             combination = _solve(b.matrix, target.tolist())
@@ -666,25 +792,40 @@ class _System:
             combination = [y + Fraction(t, d) for y, t in zip(combination, t_part, strict=True)]
         found.append(Violation(self.name, units, self._figures(combination)))
 
-    def _probe_vector(self, probe: Probe) -> list[Fraction] | None:
+    def _probe_vector(self, probe: Probe) -> np.ndarray | None:
         """The probe over cells, or None when it splits a cell or touches a unit in no released row."""
-        coef: dict[int, int] = {}
-        seen: Counter[int] = Counter()
-        for unit, c in probe.coefficients:
-            j = self.col_of.get(unit)
-            if j is None or coef.setdefault(j, c) != c:
+        units = [u for u, _ in probe.coefficients]
+        coefs = np.array([c for _, c in probe.coefficients], dtype=np.int64)
+        if isinstance(self._units, np.ndarray):
+            if not all(type(u) is int for u in units):
                 return None
-            seen[j] += 1
-        if any(len(self.cells[j]) != count for j, count in seen.items()):
+            wanted = np.array(units, dtype=np.int64)
+            idx = np.minimum(np.searchsorted(self._units, wanted), max(len(self._units) - 1, 0))
+            if len(self._units) == 0 or not np.array_equal(self._units[idx], wanted):
+                return None
+        else:
+            if self._index is None:
+                self._index = {u: i for i, u in enumerate(self._units)}
+            found = [self._index.get(u) for u in units]
+            if any(i is None for i in found):
+                return None
+            idx = np.array(found, dtype=np.int64)
+        cells = self._label[idx]
+        vector = np.zeros(len(self.weights), dtype=np.int64)
+        vector[cells] = coefs
+        if not np.array_equal(vector[cells], coefs):
+            return None  # two coefficients on one cell
+        touched, count = np.unique(cells, return_counts=True)
+        if not np.array_equal(np.bincount(self._label, minlength=len(self.weights))[touched], count):
             return None  # no release can isolate part of a cell
-        return [Fraction(coef.get(j, 0)) for j in range(len(self.cells))]
+        return vector
 
     def derives(self, probe: Probe, budget: Budget) -> Violation | None:
         """The probe's violation when the released rows determine it, else None (decided exactly)."""
         vector = self._probe_vector(probe)
         if vector is None:
             return None
-        coef = np.array([int(v) for v in vector], dtype=np.int64)
+        coef = vector
         blocks = self.blocks(budget)
         if blocks is None:
             self.afford_echelon(budget)
@@ -732,7 +873,7 @@ def _scan(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe], ca
     for name in sorted(by_system):
         key = (name, tuple(k for k, _ in by_system[name]))
         if key not in cache:
-            system = _System(name, by_system[name], min_firms)
+            system = _System(name, by_system[name], min_firms, cache.setdefault("arrays", {}))
             try:
                 cache[key] = system.small_sets(budget) + [
                     v for p in probes_by.get(name, ()) if (v := system.derives(p, budget)) is not None]
@@ -861,13 +1002,14 @@ def _conservative_reason(k: int) -> str:
 
 
 def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
-          budget: int | None = None) -> dict[str, str]:
+          budget: int | None = None, stats: dict | None = None) -> dict[str, str]:
     """Withhold as few figures as the greedy rule needs so that nothing small is determined.
 
     Repeatedly withhold the figure that takes part in the most violations (ties: the smaller figure,
     then the key), so the result is deterministic; returns {figure key: human reason}. The exact
     searches share `budget` steps; a system they cannot finish within it is made safe by
     `conservative_withholding` instead, so the cost is bounded and the answer never less safe.
+    `stats`, when given, receives the systems audited, those that fell back, the rounds and steps spent.
     """
     by_key = {f.key: f for f in figures}
     active = dict(by_key)
@@ -875,7 +1017,9 @@ def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (
     cache: dict = {}
     allowance = Budget(DEFAULT_BUDGET if budget is None else budget)
     settled: set[str] = set()
+    rounds = 0
     while True:
+        rounds += 1
         violations, unsure = _scan(list(active.values()), min_firms, probes, cache, allowance)
         fallback = [key for name in unsure if name not in settled
                     for key in conservative_withholding(name, active, min_firms, probes)]
@@ -894,6 +1038,9 @@ def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (
                 score[key] += 1
                 first.setdefault(key, v)
         if not score:
+            if stats is not None:
+                stats.update(systems=len(_by_system(figures)), fallback=sorted(settled), rounds=rounds,
+                             steps=(DEFAULT_BUDGET if budget is None else budget) - allowance.left)
             return withheld
         chosen = min(score, key=lambda f: (-score[f], active[f].size, f))
         withheld[chosen] = _reason(active[chosen], first[chosen], active, min_firms)
