@@ -13,14 +13,14 @@ until none is left. Only `benchmarks.disclosure` calls this module.
 from __future__ import annotations
 
 import random
-
-import numpy as np
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 from math import comb, gcd
+
+import numpy as np
 
 Unit = Hashable
 
@@ -528,7 +528,6 @@ class _System:
         if cand.size == 0:
             return []
         num, d = b.numerators, b.denominator
-        picked: set[tuple[int, ...]] = set()
         hits: list[tuple[int, ...]] = []
 
         def fits(total: np.ndarray) -> np.ndarray:
@@ -544,23 +543,15 @@ class _System:
         singles = fits(num[cand])
         hits += [(int(i),) for i in cand[singles]]
         if limit >= 2 and cand.size >= 2:
-            # two rows sum to 1 on at most `limit` cells only if their supports differ in at most `limit`
-            budget.spend(max(1, cand.size * cand.size * len(b.cols) // (16 * _WORK)))
-            bits = np.packbits(num[cand] != 0, axis=1)
-            bits = np.ascontiguousarray(np.pad(bits, ((0, 0), (0, -bits.shape[1] % 8)))).view(np.uint64)
-            close = np.zeros((cand.size, cand.size), dtype=bool)
-            for x in range(cand.size - 1):
-                close[x, x + 1:] = np.bitwise_count(bits[x] ^ bits[x + 1:]).sum(axis=1) <= limit
-            x_idx, y_idx = np.nonzero(close)
-            if self.plain:
-                pw = w[b.pivots[cand]]
-                light = pw[x_idx] + pw[y_idx] <= limit
-                x_idx, y_idx = x_idx[light], y_idx[light]
-            if x_idx.size:
-                ok = fits(num[cand[x_idx]] + num[cand[y_idx]])
-                hits += [(int(cand[x]), int(cand[y])) for x, y in zip(x_idx[ok].tolist(), y_idx[ok].tolist(), strict=True)]
+            hits += self._pair_sets(b, cand, w, fits, budget)
         if limit >= 3 and cand.size >= 3:
             hits += self._fingerprint_sets(b, cand, w, small, budget)
+        return self._verified(b, hits, small)
+
+    def _verified(self, b: _Block, hits: list[tuple[int, ...]], small: np.ndarray) -> list[Violation]:
+        """The candidate pivot sets whose exact rows add up to a union of at most k-1 small cells."""
+        num, d, limit = b.numerators, b.denominator, self.k - 1
+        picked: set[tuple[int, ...]] = set()
         found = []
         for pick in hits:
             if pick in picked:
@@ -573,6 +564,26 @@ class _System:
                 if v is not None:
                     found.append(v)
         return found
+
+    def _pair_sets(self, b: _Block, cand: np.ndarray, w: np.ndarray, fits: Callable, budget: Budget) -> list[tuple[int, int]]:
+        """Pairs of pivot rows adding up to a small union: two rows sum to 1 on at most `limit` cells
+        only if their supports differ in at most `limit` cells (popcounts), then checked on exact rows."""
+        limit = self.k - 1
+        budget.spend(max(1, cand.size * cand.size * len(b.cols) // (16 * _WORK)))
+        bits = np.packbits(b.numerators[cand] != 0, axis=1)
+        bits = np.ascontiguousarray(np.pad(bits, ((0, 0), (0, -bits.shape[1] % 8)))).view(np.uint64)
+        close = np.zeros((cand.size, cand.size), dtype=bool)
+        for x in range(cand.size - 1):
+            close[x, x + 1:] = np.bitwise_count(bits[x] ^ bits[x + 1:]).sum(axis=1) <= limit
+        x_idx, y_idx = np.nonzero(close)
+        if self.plain:
+            pw = w[b.pivots[cand]]
+            light = pw[x_idx] + pw[y_idx] <= limit
+            x_idx, y_idx = x_idx[light], y_idx[light]
+        if not x_idx.size:
+            return []
+        ok = fits(b.numerators[cand[x_idx]] + b.numerators[cand[y_idx]])
+        return [(int(cand[x]), int(cand[y])) for x, y in zip(x_idx[ok].tolist(), y_idx[ok].tolist(), strict=True)]
 
     def _fingerprint_sets(self, b: _Block, cand: np.ndarray, w: np.ndarray, small: np.ndarray,
                           budget: Budget) -> list[tuple[int, ...]]:
