@@ -808,8 +808,8 @@ class _System:
         units = [u for u, _ in probe.coefficients]
         coefs = np.array([c for _, c in probe.coefficients], dtype=np.int64)
         if isinstance(self._units, np.ndarray):
-            if not all(type(u) is int for u in units):
-                return None
+            if not all(isinstance(u, (int, np.integer)) for u in units):
+                return None  # an earlier revision's value, or anything else, is in no row of this system
             wanted = np.array(units, dtype=np.int64)
             idx = np.minimum(np.searchsorted(self._units, wanted), max(len(self._units) - 1, 0))
             if len(self._units) == 0 or not np.array_equal(self._units[idx], wanted):
