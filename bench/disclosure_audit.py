@@ -52,7 +52,7 @@ def synthetic_facts(firms: int, seed: int = 2024):
                        {k["code"]: k["direction"] == "higher" for k in kpis}, certs, STANDARDS)
 
 
-def time_pure(firms: int, profile: bool) -> None:
+def time_pure(firms: int, profile: bool, audit_only: int = 0) -> None:
     from benchclub.benchmarks.disclosure import Thresholds, plan_release
 
     facts = synthetic_facts(firms)
@@ -69,6 +69,21 @@ def time_pure(firms: int, profile: bool) -> None:
         took = time.perf_counter() - started
         print(f"plan_release for {label}: {took:.3f} s; {len(plan.stats)} KPI-group figures, "
               f"{len(plan.shares)} certificate shares, {len(plan.withheld)} withheld")
+        if audit_only:
+            from benchclub.benchmarks.audit import audit
+            from benchclub.benchmarks.plan import all_figures
+
+            figures, probes = all_figures(facts.without(kwargs.get("known", frozenset())), t)
+            best, stats = None, {}
+            for _ in range(audit_only):
+                started = time.perf_counter()
+                withheld = audit(figures, t.min_firms, probes, stats=stats)
+                took = time.perf_counter() - started
+                best = took if best is None else min(best, took)
+            print(f"  audit() alone: best of {audit_only}: {best:.3f} s; {len(figures)} figures in "
+                  f"{stats['systems']} systems, {len(withheld)} withheld in {stats['rounds']} rounds, "
+                  f"{stats['steps']:,} steps; exact in {stats['systems'] - len(stats['fallback'])}, "
+                  f"fallback in {len(stats['fallback'])}{': ' + ', '.join(stats['fallback']) if stats['fallback'] else ''}")
         if prof:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(12)
 
@@ -191,6 +206,8 @@ def main() -> None:
     parser.add_argument("--firms", type=int, default=5000)
     parser.add_argument("--db", action="store_true", help="also time closing one period in a throw-away database")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--audit-only", type=int, default=0, metavar="N",
+                        help="also time audit() alone on the same figures, best of N runs, with exact/fallback counts")
     parser.add_argument("--budget", type=int, default=None,
                         help="the audit's search budget in steps (default: audit.DEFAULT_BUDGET)")
     args = parser.parse_args()
@@ -198,7 +215,7 @@ def main() -> None:
         from benchclub.benchmarks import audit
 
         audit.DEFAULT_BUDGET = args.budget
-    time_pure(args.firms, args.profile)
+    time_pure(args.firms, args.profile, args.audit_only)
     if args.db:
         time_db(args.firms, args.profile)
 

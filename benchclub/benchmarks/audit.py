@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 from math import comb, gcd
+
+import numpy as np
 
 Unit = Hashable
 
@@ -66,7 +68,7 @@ class Violation:
     what: str = ""
 
 
-DEFAULT_BUDGET = 1_000_000  # search steps per audit; counted, not timed, so every run decides alike
+DEFAULT_BUDGET = 4_000_000  # search steps per audit; counted, not timed, so every run decides alike
 
 
 class Unsure(Exception):
@@ -127,55 +129,242 @@ def _echelon(matrix: list[list[int]], n: int) -> _Echelon:
     return _Echelon(rows[:top], pivots, n)
 
 
-def _cells(rows: Sequence[frozenset]) -> list[tuple[tuple[int, ...], list[Unit]]]:
-    """Units grouped by the rows they belong to (their signature), in a deterministic order."""
-    signature: dict[Unit, int] = {}
-    for index, units in enumerate(rows):
-        bit = 1 << index
-        for unit in units:
-            signature[unit] = signature.get(unit, 0) | bit
-    cells: dict[int, list[Unit]] = defaultdict(list)
-    for unit, sig in signature.items():
-        cells[sig].append(unit)
-    return sorted((tuple(i for i in range(len(rows)) if sig >> i & 1), units) for sig, units in cells.items())
+PRIMES = (2147483647, 2147483629, 2147483587)  # tried in order: the exact RREF's lift must check out mod one
+_SPREAD = 1 << 16  # fingerprint weights on free cells: products with residues stay below 2**63
+_WORK = 256  # vectorised element operations per budget step
+_BLOCK_ROWS = 64  # blocks of more rows are split at the rows of one-row figures, if that splits them
+_MAX_COUPLERS = 16
+
+
+def _ratio(x: int, p: int) -> tuple[int, int] | None:
+    """The fraction a/b with |a|, b <= sqrt(p/2) that is congruent to x mod p, or None (rational reconstruction)."""
+    bound = int((p // 2) ** 0.5)
+    r0, r1, s0, s1 = p, x % p, 0, 1
+    while r1 > bound:
+        q = r0 // r1
+        r0, r1, s0, s1 = r1, r0 - q * r1, s1, s0 - q * s1
+    if s1 == 0 or abs(s1) > bound:
+        return None
+    if s1 < 0:
+        r1, s1 = -r1, -s1
+    return (r1, s1) if gcd(r1, s1) == 1 else None
+
+
+def _lift(residues: np.ndarray, p: int) -> tuple[np.ndarray, int] | None:
+    """Integer numerators N and one denominator D with N / D congruent to the residues, or None."""
+    nonzero = residues != 0
+    values = np.unique(residues[nonzero])
+    fractions = {}
+    denominator = 1
+    for v in values.tolist():
+        f = _ratio(v, p)
+        if f is None:
+            return None
+        fractions[v] = f
+        denominator = denominator * f[1] // gcd(denominator, f[1])
+        if denominator > 1 << 20:
+            return None
+    table = np.array([fractions[v][0] * (denominator // fractions[v][1]) for v in values.tolist()], dtype=np.int64)
+    out = np.zeros(residues.shape, dtype=np.int64)
+    out[nonzero] = table[np.searchsorted(values, residues[nonzero])]
+    return out, denominator
+
+
+@dataclass
+class _Block:
+    """One connected block of a system's rows: its exact RREF (numerators over one denominator) and more."""
+
+    rows: np.ndarray  # the system's row indices in this block
+    cols: np.ndarray  # the system's cell indices in this block (global order: large cells first)
+    matrix: np.ndarray  # 0/1 rows x cols
+    pivots: np.ndarray  # local column of each echelon row
+    numerators: np.ndarray  # exact RREF = numerators / denominator
+    denominator: int
+    reduced: np.ndarray  # the same RREF mod p
+    transform: np.ndarray  # echelon rows as combinations of the block's rows, mod p
+    p: int
+
+
+def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gauss-Jordan mod p with the row combinations tracked: (R, pivot columns, T) with R = T . matrix mod p."""
+    m, n = matrix.shape
+    a = np.concatenate([matrix.astype(np.int64) % p, np.eye(m, dtype=np.int64)], axis=1)
+    pivots: list[int] = []
+    top = 0
+    col = 0
+    while top < m and col < n:
+        ahead = np.flatnonzero(a[top:, col:n].any(axis=0))  # the next column with a pivot
+        if ahead.size == 0:
+            break
+        col += int(ahead[0])
+        r = top + int(np.flatnonzero(a[top:, col])[0])
+        if r != top:
+            a[[top, r]] = a[[r, top]]
+        inv = pow(int(a[top, col]), p - 2, p)
+        if inv != 1:
+            a[top, col:] = a[top, col:] * inv % p
+        factor = a[:, col].copy()
+        factor[top] = 0
+        hit = np.flatnonzero(factor)
+        if hit.size:
+            a[hit, col:] = (a[hit, col:] - factor[hit, None] * a[top, col:]) % p  # |products| < 2**62
+        pivots.append(col)
+        top += 1
+        col += 1
+    return a[:top, :n], np.array(pivots, dtype=np.int64), a[:top, n:]
+
+
+def _membership(rows: Sequence[frozenset], arrays_of: dict | None = None) -> tuple[np.ndarray, list | np.ndarray]:
+    """Rows x units membership (bool) and the units in column order (integer ids take a vectorised path).
+
+    `arrays_of` keeps each row's units as an array by the row's identity, for the rest of one audit."""
+    arrays_of = {} if arrays_of is None else arrays_of
+    try:
+        arrays = []
+        for units in rows:
+            kept = arrays_of.get(id(units))
+            if kept is None or kept[0] is not units:
+                kept = arrays_of[id(units)] = (units, np.fromiter(units, dtype=np.int64, count=len(units)))
+            arrays.append(kept[1])
+        units: list | np.ndarray = np.unique(np.concatenate(arrays)) if arrays else np.zeros(0, np.int64)
+        columns = [np.searchsorted(units, a) for a in arrays]
+    except (TypeError, ValueError, OverflowError):
+        index: dict[Unit, int] = {}
+        columns = [np.fromiter((index.setdefault(u, len(index)) for u in r), dtype=np.int64, count=len(r))
+                   for r in rows]
+        units = list(index)
+    members = np.zeros((len(rows), len(units)), dtype=bool)
+    for i, cols in enumerate(columns):
+        members[i, cols] = True
+    return members, units
 
 
 def _firms(units: Iterable[Unit]) -> set:
     return {firm_of(u) for u in units}
 
 
-def _n_firms(units: Sequence[Unit]) -> int:
-    """How many firms a cell's units belong to (fast when no earlier revision's value is among them)."""
-    if not any(isinstance(u, OldValue) for u in units):
-        return len(units)
-    return len(_firms(units))
+def _components(matrix: np.ndarray) -> list[np.ndarray]:
+    """Row indices of the connected blocks (rows sharing a cell), each sorted, in order of their first row."""
+    m = matrix.shape[0]
+    member = matrix != 0
+    seen = np.zeros(m, dtype=bool)
+    out = []
+    for start in range(m):
+        if seen[start]:
+            continue
+        block = np.zeros(m, dtype=bool)
+        block[start] = True
+        frontier = block.copy()
+        while frontier.any():
+            cells = member[frontier].any(axis=0)
+            reach = member[:, cells].any(axis=1) & ~block
+            block |= reach
+            frontier = reach
+        seen |= block
+        out.append(np.flatnonzero(block))
+    return out
+
+
+def _rows_times(zero_one: np.ndarray, numerators: np.ndarray) -> np.ndarray:
+    """zero_one @ numerators in int64 for a 0/1 matrix, row by row (no BLAS: exact and single-threaded)."""
+    out = np.zeros((zero_one.shape[0], numerators.shape[1]), dtype=np.int64)
+    for i, row in enumerate(zero_one):
+        picked = np.flatnonzero(row)
+        if picked.size:
+            out[i] = numerators[picked].sum(axis=0)
+    return out
+
+
+def _solve(matrix: np.ndarray, target: Sequence[int]) -> list[Fraction] | None:
+    """Exact rational y with y . matrix = target (fraction-free echelon), or None when there is none."""
+    m, n = matrix.shape
+    ech = _echelon([[int(x) for x in row] for row in matrix.tolist()], n)
+    vector = [Fraction(int(x)) for x in target]
+    combination = [Fraction(0)] * m
+    for row, pivot in zip(ech.rows, ech.pivots, strict=True):
+        c = vector[pivot] / row[pivot]
+        if not c:
+            continue
+        vector = [v - c * x for v, x in zip(vector, row[:n], strict=True)]
+        combination = [y + c * t for y, t in zip(combination, row[n:], strict=True)]
+    return None if any(vector) else combination
 
 
 class _System:
-    """The released rows of one system, reduced once; answers which small sets and probes are derivable."""
+    """The released rows of one system, reduced once; answers which small sets and probes are derivable.
 
-    def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int):
+    The fast exact path (sets of at most 4 cells, so `min_firms` up to 5): rows that are the disjoint
+    union of another figure's rows (a group's n beside its histogram) are left out of the span, the
+    rest split into blocks that share no cell, and each block is reduced mod a prime with numpy; the
+    reduced rows are lifted to small fractions and the lift is checked exactly against the block
+    (D * rows = rows[:, pivots] @ numerators, in integers), which makes it the exact RREF over the
+    rationals. A union S of small cells is in the span exactly when the sum of the RREF rows of its
+    pivot cells is 1 on S and 0 elsewhere: sets with one or two pivot cells are tested directly on
+    the exact rows, sets with three or four by a random null-space fingerprint mod p (a set in the span
+    always sums to 0 on it, so none is missed) and every hit is verified on the exact rows. When a lift
+    fails or `min_firms` exceeds 5, the older exact search below takes over.
+    """
+
+    def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int, arrays_of: dict | None = None):
         self.name, self.k = name, min_firms
         self.row_keys = [key for key, _ in rows]
-        cells = _cells([units for _, units in rows])
-        weights = [_n_firms(units) for _, units in cells]
-        order = sorted(range(len(cells)), key=lambda c: (weights[c] < min_firms, c))  # large cells first
-        self.cells = [cells[c][1] for c in order]
-        self.weights = [weights[c] for c in order]
-        self.n_large = sum(1 for w in self.weights if w >= min_firms)
-        self.col_of = {unit: j for j, units in enumerate(self.cells) for unit in units}
-        self._signatures = [cells[c][0] for c in order]
+        self._row_units = [units for _, units in rows]
+        members, self._units = _membership(self._row_units, arrays_of)
+        self.plain = isinstance(self._units, np.ndarray) or not any(isinstance(u, OldValue) for u in self._units)
+        packed = np.ascontiguousarray(np.packbits(members, axis=0).T)
+        signature = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+        _, first, inverse = np.unique(signature, return_index=True, return_inverse=True)
+        inverse = inverse.ravel()
+        if self.plain:
+            weights = np.bincount(inverse, minlength=len(first))
+        else:
+            firms: list[set] = [set() for _ in first]
+            for u, c in zip(self._units, inverse.tolist(), strict=True):
+                firms[c].add(firm_of(u))
+            weights = np.array([len(f) for f in firms], dtype=np.int64)
+        order = np.lexsort((np.arange(len(first)), weights < min_firms))  # large cells first
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        self._label = rank[inverse]  # unit (column of `members`) -> cell
+        self._w = weights[order]
+        self.weights = self._w.tolist()
+        self.matrix = members[:, first[order]].astype(np.int8)
+        self.n_large = int((self._w >= min_firms).sum())
+        self._cells: list[list[Unit]] | None = None
+        self._col_of: dict[Unit, int] | None = None
+        self._index: dict[Unit, int] | None = None
         self._ech: _Echelon | None = None
+        self._blocks: list[_Block] | None | bool = False
+
+    @property
+    def cells(self) -> list[list[Unit]]:
+        """The units of each cell (built only when a violation, a probe or the older search needs them)."""
+        if self._cells is None:
+            units = self._units.tolist() if isinstance(self._units, np.ndarray) else self._units
+            cells: list[list[Unit]] = [[] for _ in self.weights]
+            for u, c in zip(units, self._label.tolist(), strict=True):
+                cells[c].append(u)
+            self._cells = cells
+        return self._cells
+
+    def _cell_units(self, cols: np.ndarray) -> frozenset:
+        """The units of these cells."""
+        picked = np.flatnonzero(np.isin(self._label, cols))
+        if isinstance(self._units, np.ndarray):
+            return frozenset(self._units[picked].tolist())
+        return frozenset(self._units[i] for i in picked.tolist())
+
+    @property
+    def col_of(self) -> dict[Unit, int]:
+        if self._col_of is None:
+            self._col_of = {unit: j for j, units in enumerate(self.cells) for unit in units}
+        return self._col_of
 
     @property
     def ech(self) -> _Echelon:
-        """The echelon form, built only when a search or a probe needs it (the pre-check does not)."""
+        """The echelon form of the older search, built only when it is needed."""
         if self._ech is None:
-            matrix = [[0] * len(self.cells) for _ in self.row_keys]
-            for j, sig in enumerate(self._signatures):
-                for i in sig:
-                    matrix[i][j] = 1
-            self._ech = _echelon(matrix, len(self.cells))
+            self._ech = _echelon(self.matrix.astype(np.int64).tolist(), len(self.weights))
         return self._ech
 
     def afford_echelon(self, budget: Budget) -> None:
@@ -186,21 +375,301 @@ class _System:
 
     def all_cells_large(self) -> bool:
         """The exact pre-check: a derivable set is a union of cells, so cells of k firms or more leave none."""
-        return self.n_large == len(self.cells)
+        return self.n_large == len(self.weights)
 
     def _figures(self, combination: Sequence[Fraction | int]) -> frozenset[str]:
         return frozenset(self.row_keys[i] for i, y in enumerate(combination) if y)
 
     def small_sets(self, budget: Budget) -> list[Violation]:
-        """Unions of cells with 1..k-1 firms in the span, by whichever exact search is cheaper here.
-
-        Large cells come first in the echelon, so a pivot on a small cell exists exactly when some
-        combination of the rows vanishes on every large cell and not on every small one; without one,
-        no union of small cells is in the span (the reduced null space is {0}). Raises `Unsure` when
-        the search would cost more than what is left of `budget`.
-        """
+        """Unions of cells with 1..k-1 firms in the span (see the class notes). Raises `Unsure` when the
+        search would cost more than what is left of `budget`."""
         if self.all_cells_large():
             return []
+        blocks = self.blocks(budget)
+        if blocks is None:
+            return self._older_sets(budget)
+        found: list[Violation] = []
+        for block in blocks:
+            found.extend(self._block_sets(block, budget))
+        return found
+
+    def _span_rows(self) -> np.ndarray:
+        """Rows that matter for the span: a one-row figure equal to the disjoint union of another figure's
+        rows (a group's n beside its histogram) is left out, since the histogram's bins add up to it."""
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(self.row_keys):
+            by_key[key].append(i)
+        unions: set[bytes] = set()
+        for rows in by_key.values():
+            if len(rows) > 1:
+                sub = self.matrix[rows]
+                if int(sub.sum(axis=0).max()) <= 1:
+                    unions.add(np.packbits(sub.any(axis=0)).tobytes())
+        keep = [i for i, key in enumerate(self.row_keys)
+                if not (len(by_key[key]) == 1 and unions and np.packbits(self.matrix[i] != 0).tobytes() in unions)]
+        return np.array(keep, dtype=np.int64)
+
+    def blocks(self, budget: Budget) -> list[_Block] | None:
+        """The exact RREF of each block of the span rows, or None when the fast path does not apply."""
+        if self._blocks is not False:
+            return self._blocks  # type: ignore[return-value]
+        self._blocks = None
+        if self.k - 1 > 4:
+            return None
+        parts, couplers = self._partition(self._span_rows())
+        for p in PRIMES:
+            out = self._reduce(parts, couplers, p, budget)
+            if out is not None:
+                self._blocks = out
+                return out
+        return None
+
+    def _partition(self, keep: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """Blocks of rows that share no cell, and the few *coupling* rows that would glue them together.
+
+        When the connected blocks are big, the rows of one-row figures (a group's n whose histogram is
+        withheld) are set aside if the rows of the other figures fall apart without them: each joins
+        the block it lies in, or becomes a coupling row when it spans several (at most _MAX_COUPLERS).
+        """
+        parts = [keep[x] for x in _components(self.matrix[keep])]
+        if max((len(x) for x in parts), default=0) <= _BLOCK_ROWS:
+            return parts, np.zeros(0, dtype=np.int64)
+        counts = Counter(self.row_keys)
+        single = np.array([counts[self.row_keys[i]] == 1 for i in keep.tolist()], dtype=bool)
+        base = keep[~single]
+        if base.size == 0:
+            return parts, np.zeros(0, dtype=np.int64)
+        block_of_cell = np.full(self.matrix.shape[1], -1, dtype=np.int64)
+        groups: list[list[int]] = []
+        for x in _components(self.matrix[base]):
+            block_of_cell[self.matrix[base[x]].any(axis=0)] = len(groups)
+            groups.append(base[x].tolist())
+        couplers = []
+        for i in keep[single].tolist():
+            touched = np.unique(block_of_cell[self.matrix[i] != 0])
+            if touched.size == 1 and touched[0] >= 0:
+                groups[int(touched[0])].append(i)
+            else:
+                couplers.append(i)
+        if len(couplers) > _MAX_COUPLERS:
+            return parts, np.zeros(0, dtype=np.int64)
+        return [np.array(sorted(g), dtype=np.int64) for g in groups], np.array(couplers, dtype=np.int64)
+
+    def _reduce(self, parts: list[np.ndarray], couplers: np.ndarray, p: int, budget: Budget) -> list[_Block] | None:
+        """Each block reduced mod p (all blocks and coupling rows as one when there are coupling rows),
+        lifted to fractions and checked exactly; None when a lift fails with this prime."""
+        pieces = []
+        for rows in parts:
+            cols = np.flatnonzero(self.matrix[rows].any(axis=0))
+            budget.spend(max(1, len(rows) * (len(rows) + len(cols)) * min(len(rows), len(cols)) // _WORK))
+            reduced, pivots, transform = _rref_mod(self.matrix[np.ix_(rows, cols)], p)
+            pieces.append((rows, cols, reduced, pivots, transform))
+        if couplers.size:
+            pieces = [self._couple(pieces, couplers, p, budget)]
+        out = []
+        for rows, cols, reduced, pivots, transform in pieces:
+            sub = self.matrix[np.ix_(rows, cols)]
+            budget.spend(max(1, len(rows) * len(cols) * len(pivots) // (8 * _WORK)))
+            lifted = _lift(reduced, p)
+            if lifted is None:
+                return None
+            numerators, denominator = lifted
+            if int(np.abs(numerators).max(initial=0)) * max(len(pivots), 1) >= 1 << 62:
+                return None
+            if not np.array_equal(_rows_times(sub[:, pivots], numerators), denominator * sub.astype(np.int64)):
+                return None  # every row of the block, exactly, from the lifted rows at its pivots
+            out.append(_Block(rows, cols, sub, pivots, numerators, denominator, reduced, transform, p))
+        return out
+
+    def _couple(self, pieces: list, couplers: np.ndarray, p: int, budget: Budget) -> tuple:
+        """Join the reduced blocks and the coupling rows into one reduced form mod p (pivots in any order)."""
+        rows = np.concatenate([pc[0] for pc in pieces] + [couplers])
+        cols = np.flatnonzero(self.matrix[rows].any(axis=0))
+        pos = np.full(self.matrix.shape[1], -1, dtype=np.int64)
+        pos[cols] = np.arange(len(cols))
+        rank = sum(len(pc[3]) for pc in pieces)
+        reduced = np.zeros((rank, len(cols)), dtype=np.int64)
+        transform = np.zeros((rank, len(rows)), dtype=np.int64)
+        pivots: list[int] = []
+        at_r = at_m = 0
+        for b_rows, b_cols, b_red, b_piv, b_tr in pieces:
+            span = np.arange(at_r, at_r + len(b_piv))
+            reduced[np.ix_(span, pos[b_cols])] = b_red
+            transform[np.ix_(span, np.arange(at_m, at_m + len(b_rows)))] = b_tr
+            pivots += pos[b_cols][b_piv].tolist()
+            at_r += len(b_piv)
+            at_m += len(b_rows)
+        piv = np.array(pivots, dtype=np.int64)
+        glue = self.matrix[np.ix_(couplers, cols)].astype(np.int64)
+        budget.spend(max(1, len(couplers) * (rank + 1) * (len(cols) + len(rows)) // _WORK))
+        left = (glue - glue[:, piv] @ reduced) % p  # glue is 0/1: sums of residues stay below 2**63
+        left_tr = (-(glue[:, piv] @ transform)) % p
+        left_tr[np.arange(len(couplers)), at_m + np.arange(len(couplers))] += 1
+        left_tr %= p
+        more, more_piv, more_tr = _rref_mod(left, p)
+        more_rows_tr = np.zeros((len(more_piv), len(rows)), dtype=np.int64)
+        for x in range(len(couplers)):
+            more_rows_tr = (more_rows_tr + more_tr[:, x:x + 1] * left_tr[x] % p) % p
+        for idx, q in enumerate(more_piv.tolist()):
+            f = reduced[:, q].copy()
+            hit = np.flatnonzero(f)
+            if hit.size:
+                reduced[hit] = (reduced[hit] - f[hit, None] * more[idx]) % p
+                transform[hit] = (transform[hit] - f[hit, None] * more_rows_tr[idx]) % p
+        return (rows, cols, np.vstack([reduced, more]), np.concatenate([piv, more_piv]),
+                np.vstack([transform, more_rows_tr]))
+
+    def _block_sets(self, b: _Block, budget: Budget) -> list[Violation]:
+        """Unions of small cells of one block in its span: pivot sets of 1-2 rows directly, 3-4 by fingerprint."""
+        limit = self.k - 1
+        w = self._w[b.cols]
+        small = w < self.k
+        cand = np.flatnonzero(small[b.pivots])
+        if cand.size == 0:
+            return []
+        num, d = b.numerators, b.denominator
+        hits: list[tuple[int, ...]] = []
+
+        def fits(total: np.ndarray) -> np.ndarray:
+            """Per row of sums: 1 on at most `limit` small cells (at most `limit` firms), 0 elsewhere."""
+            nonzero = total != 0
+            bad = (nonzero & ((total != d) | ~small)).any(axis=1)
+            count = nonzero.sum(axis=1)
+            ok = ~bad & (count <= limit)
+            if self.plain:
+                ok &= (nonzero * w).sum(axis=1) <= limit
+            return ok
+
+        singles = fits(num[cand])
+        hits += [(int(i),) for i in cand[singles]]
+        if limit >= 2 and cand.size >= 2:
+            hits += self._pair_sets(b, cand, w, fits, budget)
+        if limit >= 3 and cand.size >= 3:
+            hits += self._fingerprint_sets(b, cand, w, small, budget)
+        return self._verified(b, hits, small)
+
+    def _verified(self, b: _Block, hits: list[tuple[int, ...]], small: np.ndarray) -> list[Violation]:
+        """The candidate pivot sets whose exact rows add up to a union of at most k-1 small cells."""
+        num, d, limit = b.numerators, b.denominator, self.k - 1
+        picked: set[tuple[int, ...]] = set()
+        found = []
+        for pick in hits:
+            if pick in picked:
+                continue
+            picked.add(pick)
+            total = num[list(pick)].sum(axis=0)
+            support = np.flatnonzero(total)
+            if (total[support] == d).all() and small[support].all() and len(support) <= limit:
+                v = self._violation(b, pick, support)
+                if v is not None:
+                    found.append(v)
+        return found
+
+    def _pair_sets(self, b: _Block, cand: np.ndarray, w: np.ndarray, fits: Callable, budget: Budget) -> list[tuple[int, int]]:
+        """Pairs of pivot rows adding up to a small union: two rows sum to 1 on at most `limit` cells
+        only if their supports differ in at most `limit` cells (popcounts), then checked on exact rows."""
+        limit = self.k - 1
+        budget.spend(max(1, cand.size * cand.size * len(b.cols) // (16 * _WORK)))
+        bits = np.packbits(b.numerators[cand] != 0, axis=1)
+        bits = np.ascontiguousarray(np.pad(bits, ((0, 0), (0, -bits.shape[1] % 8)))).view(np.uint64)
+        close = np.zeros((cand.size, cand.size), dtype=bool)
+        for x in range(cand.size - 1):
+            close[x, x + 1:] = np.bitwise_count(bits[x] ^ bits[x + 1:]).sum(axis=1) <= limit
+        x_idx, y_idx = np.nonzero(close)
+        if self.plain:
+            pw = w[b.pivots[cand]]
+            light = pw[x_idx] + pw[y_idx] <= limit
+            x_idx, y_idx = x_idx[light], y_idx[light]
+        if not x_idx.size:
+            return []
+        ok = fits(b.numerators[cand[x_idx]] + b.numerators[cand[y_idx]])
+        return [(int(cand[x]), int(cand[y])) for x, y in zip(x_idx[ok].tolist(), y_idx[ok].tolist(), strict=True)]
+
+    def _fingerprint_sets(self, b: _Block, cand: np.ndarray, w: np.ndarray, small: np.ndarray,
+                          budget: Budget) -> list[tuple[int, ...]]:
+        """Pivot sets of 3 (with at most one free cell) and 4 rows whose fingerprints close: candidates only.
+
+        z = a random null vector mod p (weights r on free cells, -phi_i on the pivot cell of row i, where
+        phi_i = row_i . r): a union S in the span sums to 0 on it, i.e. sum of phi over its pivot cells
+        = sum of r over its free cells. Sorting and lookups find every such triple or quadruple.
+        """
+        p, limit = b.p, self.k - 1
+        n = len(b.cols)
+        free = np.ones(n, dtype=bool)
+        free[b.pivots] = False
+        rng = np.random.default_rng(20260 + n)
+        r = rng.integers(1, _SPREAD, size=n, dtype=np.int64) * free
+        phi = np.zeros(len(b.pivots), dtype=np.int64)
+        for s in range(0, n, 1 << 14):  # residues < 2**31 times r < 2**16, 2**14 terms: below 2**63
+            phi = (phi + (b.reduced[:, s:s + (1 << 14)] * r[s:s + (1 << 14)]).sum(axis=1)) % p
+        pw = w[b.pivots]
+        c = cand.size
+        i_idx, j_idx = np.triu_indices(c, 1)
+        pair = (phi[cand[i_idx]] + phi[cand[j_idx]]) % p
+        pair_w = pw[cand[i_idx]] + pw[cand[j_idx]]
+        budget.spend(max(1, c * c * c // (2 * _WORK)))
+        out: list[tuple[int, ...]] = []
+        targets = np.unique(np.concatenate([[0], r[free & small]]) % p)
+        for start in range(2, c, 64):  # third rows z > j of each pair (x, j), in slices of 64 z
+            stop = min(start + 64, c)
+            reps = np.clip(stop - np.maximum(j_idx + 1, start), 0, None)
+            if not reps.any():
+                continue
+            which = np.repeat(np.arange(len(pair)), reps)
+            first = np.maximum(j_idx + 1, start)[which]
+            offsets = np.arange(len(which)) - np.repeat(np.cumsum(reps) - reps, reps)
+            z = first + offsets
+            sel = np.ones(len(which), dtype=bool)
+            if self.plain:
+                sel = pair_w[which] + pw[cand[z]] <= limit
+            which, z = which[sel], z[sel]
+            closing = (pair[which] + phi[cand[z]]) % p
+            at = np.minimum(np.searchsorted(targets, closing), targets.size - 1)
+            hit = targets[at] == closing
+            for x, y, t in zip(i_idx[which[hit]].tolist(), j_idx[which[hit]].tolist(), z[hit].tolist(), strict=True):
+                out.append(tuple(sorted((int(cand[x]), int(cand[y]), int(cand[t])))))
+        if limit >= 4 and c >= 4:
+            order = np.argsort(pair, kind="stable")
+            ordered = pair[order]
+            need = (p - pair) % p
+            lo = np.searchsorted(ordered, need, side="left")
+            hi = np.searchsorted(ordered, need, side="right")
+            for a in np.flatnonzero(hi > lo).tolist():
+                for other in order[lo[a]:hi[a]].tolist():
+                    quad = {int(cand[i_idx[a]]), int(cand[j_idx[a]]), int(cand[i_idx[other]]), int(cand[j_idx[other]])}
+                    if len(quad) == 4 and (not self.plain or pw[list(quad)].sum() <= limit):
+                        out.append(tuple(sorted(quad)))
+        return out
+
+    def _violation(self, b: _Block, pick: tuple[int, ...], support: np.ndarray) -> Violation | None:
+        """The violation of a verified union (None when it covers k firms or more), with the rows behind it."""
+        units = self._cell_units(b.cols[support])
+        if not 0 < len(_firms(units)) < self.k:
+            return None
+        target = np.zeros(len(b.cols), dtype=np.int64)
+        target[support] = 1
+        return Violation(self.name, units, self._block_figures(b, list(pick), target))
+
+    def _block_figures(self, b: _Block, picks: Sequence[int], target: np.ndarray,
+                       coefficients: Sequence[int] | None = None) -> frozenset[str]:
+        """The figures whose rows combine to `target` (a vector over the block's cells), checked exactly."""
+        coefficients = coefficients if coefficients is not None else [1] * len(picks)
+        y = (np.array(coefficients, dtype=np.int64)[:, None] % b.p * b.transform[list(picks)] % b.p).sum(axis=0) % b.p
+        lifted = _lift(y, b.p)
+        combination: Sequence[Fraction | int] | None = None
+        if lifted is not None:
+            num, d = lifted
+            used = np.flatnonzero(num)
+            if int(np.abs(num).max(initial=0)) * len(b.rows) < 1 << 62 and np.array_equal(
+                    (num[used, None] * b.matrix[used]).sum(axis=0), d * target):
+                combination = num.tolist()
+        if combination is None:
+            combination = _solve(b.matrix, target.tolist())
+        return frozenset(self.row_keys[int(b.rows[i])] for i, c in enumerate(combination or ()) if c)
+
+    def _older_sets(self, budget: Budget) -> list[Violation]:
+        """The older exact search (fraction-free echelon over all cells), for min_firms above 5."""
+
         small = [j for j, w in enumerate(self.weights) if w < self.k]
         self.afford_echelon(budget)
         pivots = sum(1 for p in self.ech.pivots if self.weights[p] < self.k)
@@ -334,35 +803,65 @@ class _System:
             combination = [y + Fraction(t, d) for y, t in zip(combination, t_part, strict=True)]
         found.append(Violation(self.name, units, self._figures(combination)))
 
-    def _probe_vector(self, probe: Probe) -> list[Fraction] | None:
+    def _probe_vector(self, probe: Probe) -> np.ndarray | None:
         """The probe over cells, or None when it splits a cell or touches a unit in no released row."""
-        coef: dict[int, int] = {}
-        seen: Counter[int] = Counter()
-        for unit, c in probe.coefficients:
-            j = self.col_of.get(unit)
-            if j is None or coef.setdefault(j, c) != c:
+        units = [u for u, _ in probe.coefficients]
+        coefs = np.array([c for _, c in probe.coefficients], dtype=np.int64)
+        if isinstance(self._units, np.ndarray):
+            if not all(isinstance(u, (int, np.integer)) for u in units):
+                return None  # an earlier revision's value, or anything else, is in no row of this system
+            wanted = np.array(units, dtype=np.int64)
+            idx = np.minimum(np.searchsorted(self._units, wanted), max(len(self._units) - 1, 0))
+            if len(self._units) == 0 or not np.array_equal(self._units[idx], wanted):
                 return None
-            seen[j] += 1
-        if any(len(self.cells[j]) != count for j, count in seen.items()):
+        else:
+            if self._index is None:
+                self._index = {u: i for i, u in enumerate(self._units)}
+            found = [self._index.get(u) for u in units]
+            if any(i is None for i in found):
+                return None
+            idx = np.array(found, dtype=np.int64)
+        cells = self._label[idx]
+        vector = np.zeros(len(self.weights), dtype=np.int64)
+        vector[cells] = coefs
+        if not np.array_equal(vector[cells], coefs):
+            return None  # two coefficients on one cell
+        touched, count = np.unique(cells, return_counts=True)
+        if not np.array_equal(np.bincount(self._label, minlength=len(self.weights))[touched], count):
             return None  # no release can isolate part of a cell
-        return [Fraction(coef.get(j, 0)) for j in range(len(self.cells))]
+        return vector
 
     def derives(self, probe: Probe, budget: Budget) -> Violation | None:
-        """The probe's violation when the released rows determine it, else None."""
+        """The probe's violation when the released rows determine it, else None (decided exactly)."""
         vector = self._probe_vector(probe)
         if vector is None:
             return None
-        self.afford_echelon(budget)
-        combination = self._combination({j: int(v) for j, v in enumerate(vector) if v})
-        if combination is None:
-            return None
-        return Violation(self.name, frozenset(u for u, _ in probe.coefficients), self._figures(combination),
-                         probe.what)
+        coef = vector
+        blocks = self.blocks(budget)
+        if blocks is None:
+            self.afford_echelon(budget)
+            combination = self._combination({j: int(v) for j, v in enumerate(coef.tolist()) if v})
+            if combination is None:
+                return None
+            figures = self._figures(combination)
+        else:
+            figures = frozenset()
+            for blk in blocks:
+                part = coef[blk.cols]
+                if not part.any():
+                    continue
+                at_pivots = part[blk.pivots]
+                total = (at_pivots[:, None] * blk.numerators).sum(axis=0)
+                if not np.array_equal(total, blk.denominator * part):
+                    return None
+                used = np.flatnonzero(at_pivots)
+                figures |= self._block_figures(blk, used.tolist(), part, at_pivots[used].tolist())
+        return Violation(self.name, frozenset(u for u, _ in probe.coefficients), figures, probe.what)
 
 
 def _by_system(figures: Sequence[Figure]) -> dict[str, list[tuple[str, frozenset]]]:
     by_system: dict[str, list[tuple[str, frozenset]]] = defaultdict(list)
-    for fig in figures:
+    for fig in sorted(figures, key=lambda f: f.key):  # by key: the answer never depends on the input order
         for system, units in fig.rows:
             if units:
                 by_system[system].append((fig.key, units))
@@ -385,7 +884,7 @@ def _scan(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe], ca
     for name in sorted(by_system):
         key = (name, tuple(k for k, _ in by_system[name]))
         if key not in cache:
-            system = _System(name, by_system[name], min_firms)
+            system = _System(name, by_system[name], min_firms, cache.setdefault("arrays", {}))
             try:
                 cache[key] = system.small_sets(budget) + [
                     v for p in probes_by.get(name, ()) if (v := system.derives(p, budget)) is not None]
@@ -514,13 +1013,14 @@ def _conservative_reason(k: int) -> str:
 
 
 def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (),
-          budget: int | None = None) -> dict[str, str]:
+          budget: int | None = None, stats: dict | None = None) -> dict[str, str]:
     """Withhold as few figures as the greedy rule needs so that nothing small is determined.
 
     Repeatedly withhold the figure that takes part in the most violations (ties: the smaller figure,
     then the key), so the result is deterministic; returns {figure key: human reason}. The exact
     searches share `budget` steps; a system they cannot finish within it is made safe by
     `conservative_withholding` instead, so the cost is bounded and the answer never less safe.
+    `stats`, when given, receives the systems audited, those that fell back, the rounds and steps spent.
     """
     by_key = {f.key: f for f in figures}
     active = dict(by_key)
@@ -528,7 +1028,9 @@ def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (
     cache: dict = {}
     allowance = Budget(DEFAULT_BUDGET if budget is None else budget)
     settled: set[str] = set()
+    rounds = 0
     while True:
+        rounds += 1
         violations, unsure = _scan(list(active.values()), min_firms, probes, cache, allowance)
         fallback = [key for name in unsure if name not in settled
                     for key in conservative_withholding(name, active, min_firms, probes)]
@@ -547,6 +1049,9 @@ def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (
                 score[key] += 1
                 first.setdefault(key, v)
         if not score:
+            if stats is not None:
+                stats.update(systems=len(_by_system(figures)), fallback=sorted(settled), rounds=rounds,
+                             steps=(DEFAULT_BUDGET if budget is None else budget) - allowance.left)
             return withheld
         chosen = min(score, key=lambda f: (-score[f], active[f].size, f))
         withheld[chosen] = _reason(active[chosen], first[chosen], active, min_firms)
