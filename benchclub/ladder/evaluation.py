@@ -4,7 +4,10 @@ Evaluation runs for every governor of a club when a period closes (subscriber be
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -46,7 +49,7 @@ from .rules import (
     StageFact,
     SupplierFacts,
     VisitFact,
-    evaluate,
+    evaluate_many,
     kpi_criterion_name,
 )
 
@@ -70,36 +73,66 @@ def _window_months(ladder: LadderRules) -> int:
     return max([int(c.params.get("months", 1)) for c in ladder.criteria] + [3])
 
 
+#: Up to this many suppliers are named in the evidence queries; for more, the queries read through the
+#: governor's links (no list of thousands of ids to bind) and rows of other firms are skipped here.
+BY_ID_MAX = 200
+
+
 def load_facts(governor: Firm, links: list[SupplyLink], ladder: LadderRules, period: str) -> dict[int, SupplierFacts]:
     """Every supplier's facts for the rules engine, loaded in one query per kind of evidence."""
-    ids = [link.supplier_id for link in links]
     months = closed_months(governor.club_id, period)
     preferred = _governor_measurable(governor.club_id)
     facts = {link.supplier_id: SupplierFacts(
         closed_months=months, self_values={}, governor_values={}, certificates=[], visits=[], stage_history=[],
         actions_completed=[], workshops_attended=[], linked_month=link.created_at.strftime("%Y-%m"),
         governor_preferred=preferred) for link in links}
-    if not ids:
+    if not facts:
         return facts
+    ids = list(facts)
     _load_values(governor, ids, months[-_window_months(ladder):], ladder, facts)
-    for c in db.session.scalars(sa.select(Certificate).where(Certificate.firm_id.in_(ids))):
-        facts[c.firm_id].certificates.append(CertificateFact(c.standard, c.issued_on, c.expires_on))
-    for v in db.session.scalars(sa.select(Visit).where(Visit.governor_id == governor.id, Visit.supplier_id.in_(ids))):
-        facts[v.supplier_id].visits.append(VisitFact(v.visited_on, v.visitor_role.value, v.outcome.value))
-    for h in db.session.scalars(sa.select(StageChange).where(StageChange.governor_id == governor.id,
-                                                             StageChange.supplier_id.in_(ids))
-                                .order_by(StageChange.effective_month, StageChange.id)):
-        facts[h.supplier_id].stage_history.append(StageFact(h.stage, h.effective_month))
-    done = sa.select(ImprovementAction.firm_id, ImprovementAction.completed_on).where(
-        ImprovementAction.firm_id.in_(ids), ImprovementAction.status == ActionStatus.DONE,
-        ImprovementAction.completed_on.is_not(None))
-    for firm_id, completed_on in db.session.execute(done):
-        facts[firm_id].actions_completed.append(completed_on)
-    attended = sa.select(WorkshopRegistration.firm_id, Workshop.held_on).join(Workshop).where(
-        WorkshopRegistration.firm_id.in_(ids), WorkshopRegistration.attended.is_(True))
-    for firm_id, held_on in db.session.execute(attended):
-        facts[firm_id].workshops_attended.append(held_on)
+    _load_records(governor, ids, facts)
     return facts
+
+
+def _load_records(governor: Firm, ids: list[int], facts: dict[int, SupplierFacts]) -> None:
+    """Certificates, this governor's visits and stage changes, completed actions, attended workshops."""
+    among = _among(governor, ids)
+    kinds = (
+        ("certificates", CertificateFact,
+         sa.select(Certificate.firm_id, Certificate.standard, Certificate.issued_on, Certificate.expires_on)
+         .where(among(Certificate.firm_id)).order_by(Certificate.id)),
+        ("visits", lambda on, role, outcome: VisitFact(on, role.value, outcome.value),
+         sa.select(Visit.supplier_id, Visit.visited_on, Visit.visitor_role, Visit.outcome)
+         .where(Visit.governor_id == governor.id, among(Visit.supplier_id)).order_by(Visit.id)),
+        ("stage_history", StageFact,  # oldest first, as current_stage expects
+         sa.select(StageChange.supplier_id, StageChange.stage, StageChange.effective_month)
+         .where(StageChange.governor_id == governor.id, among(StageChange.supplier_id))
+         .order_by(StageChange.effective_month, StageChange.id)),
+        ("actions_completed", _same,
+         sa.select(ImprovementAction.firm_id, ImprovementAction.completed_on)
+         .where(among(ImprovementAction.firm_id), ImprovementAction.status == ActionStatus.DONE,
+                ImprovementAction.completed_on.is_not(None))),
+        ("workshops_attended", _same,
+         sa.select(WorkshopRegistration.firm_id, Workshop.held_on).join(Workshop)
+         .where(among(WorkshopRegistration.firm_id), WorkshopRegistration.attended.is_(True))),
+    )
+    for attribute, make, query in kinds:
+        for firm_id, *values in db.session.execute(query):
+            f = facts.get(firm_id)
+            if f is not None:  # a linked supplier that is not evaluated (inactive) when read through the links
+                getattr(f, attribute).append(make(*values))
+
+
+def _same(value):
+    return value
+
+
+def _among(governor: Firm, ids: list[int]):
+    """A filter on a supplier id column: the ids themselves when few, else every supplier the governor links."""
+    if len(ids) <= BY_ID_MAX:
+        return lambda column: column.in_(ids)
+    linked = sa.select(SupplyLink.supplier_id).where(SupplyLink.governor_id == governor.id).scalar_subquery()
+    return lambda column: column.in_(linked)
 
 
 def _governor_measurable(club_id: int) -> frozenset[str]:
@@ -110,21 +143,39 @@ def _governor_measurable(club_id: int) -> frozenset[str]:
 
 def _load_values(governor: Firm, ids: list[int], months: list[str], ladder: LadderRules,
                  facts: dict[int, SupplierFacts]) -> None:
-    """Self-reported values and this governor's measurements of the KPIs the ladder reads."""
+    """Self-reported values and this governor's measurements of the KPIs the ladder reads.
+
+    The (KPI, period) pairs are resolved first, so every supplier's (code, month) keys are the same
+    tuples. When the suppliers are most of the club, the values are read by period and KPI (an index
+    range each) and other firms' rows skipped; otherwise by supplier.
+    """
     codes = {c.params["kpi_code"] for c in ladder.criteria if c.kind == "kpi_threshold"}
     if not codes or not months:
         return
+    kpi_codes = dict(db.session.execute(sa.select(KpiDefinition.id, KpiDefinition.code).where(
+        KpiDefinition.code.in_(codes))).all())
+    period_months = dict(db.session.execute(sa.select(Period.id, Period.month).where(
+        Period.club_id == governor.club_id, Period.month.in_(months))).all())
+    if not kpi_codes or not period_months:
+        return
+    keys = {kpi_id: {period_id: (code, month) for period_id, month in period_months.items()}
+            for kpi_id, code in kpi_codes.items()}
     query = (
-        sa.select(KpiValue.firm_id, KpiValue.source_firm_id, KpiValue.value, KpiDefinition.code, Period.month)
-        .join(KpiDefinition, KpiDefinition.id == KpiValue.kpi_id)
-        .join(Period, Period.id == KpiValue.period_id)
-        .where(KpiValue.firm_id.in_(ids), KpiDefinition.code.in_(codes), Period.club_id == governor.club_id,
-               Period.month.in_(months),
+        sa.select(KpiValue.firm_id, KpiValue.source_firm_id, KpiValue.value, KpiValue.kpi_id, KpiValue.period_id)
+        .where(KpiValue.kpi_id.in_(kpi_codes), KpiValue.period_id.in_(period_months),
                sa.or_(KpiValue.source_firm_id == KpiValue.firm_id, KpiValue.source_firm_id == governor.id))
     )
-    for firm_id, source_id, value, code, month in db.session.execute(query):
-        target = facts[firm_id].self_values if source_id == firm_id else facts[firm_id].governor_values
-        target[(code, month)] = value  # type: ignore[index]
+    if len(ids) <= BY_ID_MAX or 2 * len(ids) < _club_firms(governor.club_id):
+        query = query.where(KpiValue.firm_id.in_(ids))
+    for firm_id, source_id, value, kpi_id, period_id in db.session.execute(query):
+        f = facts.get(firm_id)
+        if f is not None:
+            target = f.self_values if source_id == firm_id else f.governor_values
+            target[keys[kpi_id][period_id]] = value  # type: ignore[index]
+
+
+def _club_firms(club_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Firm.id)).where(Firm.club_id == club_id)) or 0
 
 
 def kpi_wording(club_id: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -157,7 +208,7 @@ def _assess(governor: Firm, period: str, rules: LadderRules, links: list) -> lis
     """The engine's assessment of each linked supplier (anything with supplier_id and created_at)."""
     facts = load_facts(governor, links, rules, period)
     labels, units = kpi_wording(governor.club_id)
-    return [evaluate(rules, facts[link.supplier_id], period, labels, units) for link in links]
+    return evaluate_many(rules, [facts[link.supplier_id] for link in links], period, labels, units)
 
 
 def assess_suppliers(governor: Firm, period: str, *, links: list[SupplyLink] | None = None,
@@ -224,6 +275,24 @@ def _evaluation_rows(governor: Firm, period: str, links: list, *, actor: User | 
     return ladder, rows
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector while a governor's evaluations are built and stored.
+
+    An evaluation allocates a few hundred thousand small, acyclic objects per 5,000 suppliers (facts,
+    evidence, criteria dicts) that all live until the insert; each time enough of them survive, the
+    collector walks the whole heap again, which cost as much as the rules themselves. Reference counting
+    frees them as before; the collector resumes (if it was on) when the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _record_evaluation(governor: Firm, ladder: Ladder, period: str, rows: list[dict], actor: User | None) -> None:
     record(actor, "evaluate", "ladder", ladder.id, club_id=governor.club_id,
            summary=f"{governor.code} ladder v{ladder.version} evaluated for {period}: "
@@ -237,10 +306,11 @@ def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None)
     evaluation supersedes the pair's older pending recommendations.
     """
     links = list_links(governor)
-    ladder, rows = _evaluation_rows(governor, period, links, actor=actor)
-    stored = [LadderEvaluation(**row) for row in rows]
-    db.session.add_all(stored)
-    db.session.flush()
+    with _collector_paused():
+        ladder, rows = _evaluation_rows(governor, period, links, actor=actor)
+        stored = [LadderEvaluation(**row) for row in rows]
+        db.session.add_all(stored)
+        db.session.flush()
     _record_evaluation(governor, ladder, period, rows, actor)
     return stored
 
@@ -255,9 +325,10 @@ def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> in
                                                          Firm.active.is_(True))).all()
     count = 0
     for governor in governors:
-        ladder, rows = _evaluation_rows(governor, period, _link_rows(governor), actor=actor)
-        if rows:
-            db.session.execute(sa.insert(LadderEvaluation), rows)
+        with _collector_paused():
+            ladder, rows = _evaluation_rows(governor, period, _link_rows(governor), actor=actor)
+            if rows:
+                db.session.execute(sa.insert(LadderEvaluation), rows)
         _record_evaluation(governor, ladder, period, rows, actor)
         count += len(rows)
     return count

@@ -9,13 +9,13 @@ from typing import Any
 from .defaults import GOVERNOR_PREFERRED_KPIS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stage:
     number: int
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Criterion:
     """An entry criterion of `stage`; `kind` is a CriterionKind value, `params` as documented there.
 
@@ -30,7 +30,7 @@ class Criterion:
     month_thresholds: Mapping[str, float] = field(default_factory=dict, compare=False, hash=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LadderRules:
     """One version of a governor's ladder."""
 
@@ -54,27 +54,27 @@ class LadderRules:
         return [c for c in self.criteria if c.stage == stage]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CertificateFact:
     standard: str
     issued_on: date
     expires_on: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VisitFact:
     visited_on: date
     visitor_role: str
     outcome: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StageFact:
     stage: int
     effective_month: str
 
 
-@dataclass
+@dataclass(slots=True)
 class SupplierFacts:
     """Everything the engine knows about one supplier for one governor.
 

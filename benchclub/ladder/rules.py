@@ -7,7 +7,7 @@ hold or demote, and lists every criterion with its evidence month by month.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,7 +15,7 @@ from .facts import CertificateFact, Criterion, LadderRules, Stage, StageFact, Su
 from .months import month_end_date, month_index, shift_month, window_start_date
 
 __all__ = ["CertificateFact", "Criterion", "LadderRules", "Stage", "StageFact", "SupplierFacts", "VisitFact",
-           "evaluate", "current_stage", "monthly_value"]
+           "evaluate", "evaluate_many", "current_stage", "monthly_value"]
 
 PROMOTE, HOLD, DEMOTE = "promote", "hold", "demote"
 DEMOTION_MONTHS = 3
@@ -24,7 +24,7 @@ DEMOTION_MONTHS = 3
 # --- outputs ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthEvidence:
     """One month of a monthly criterion: the value used, where it came from, and the verdict."""
 
@@ -35,7 +35,7 @@ class MonthEvidence:
     threshold: float | None = None  # set when the month was judged against an earlier version's threshold
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     """A criterion checked against the evidence; `purpose` is "entry" (next stage) or "retention"."""
 
@@ -50,7 +50,7 @@ class CriterionResult:
     shortfall: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """The engine's answer for one supplier and period."""
 
@@ -85,15 +85,17 @@ class Assessment:
 
 
 def _result_dict(result: CriterionResult) -> dict[str, Any]:
-    # Shallow on purpose: asdict() deep-copies every field and was most of a 1,000-supplier evaluation.
-    data = {f.name: getattr(result, f.name) for f in fields(result)}
-    data["params"] = dict(result.params)
-    data["months"] = [{f.name: getattr(m, f.name) for f in _MONTH_FIELDS
-                       if f.name != "threshold" or getattr(m, f.name) is not None} for m in result.months]
-    return data
+    # Built field by field (same keys, same order as the dataclass fields): asdict() deep-copied every
+    # field, and a loop over fields() was still most of serialising a 5,000-supplier evaluation.
+    return {"stage": result.stage, "kind": result.kind, "name": result.name, "met": result.met,
+            "detail": result.detail, "purpose": result.purpose, "params": dict(result.params),
+            "months": [_month_dict(m) for m in result.months], "shortfall": result.shortfall}
 
 
-_MONTH_FIELDS = fields(MonthEvidence)
+def _month_dict(m: MonthEvidence) -> dict[str, Any]:
+    if m.threshold is None:
+        return {"month": m.month, "value": m.value, "source": m.source, "status": m.status}
+    return {"month": m.month, "value": m.value, "source": m.source, "status": m.status, "threshold": m.threshold}
 
 
 # --- the engine -------------------------------------------------------------------------------
@@ -105,10 +107,12 @@ def current_stage(history: Sequence[StageFact], period: str) -> tuple[int, str |
     The one place that decides it: `history` is oldest first, and of two changes that take effect
     in the same month the later one is in force.
     """
-    in_force = [h for h in history if h.effective_month <= period]
-    if not in_force:
+    latest: StageFact | None = None
+    for h in history:  # oldest first: a later change of the same month wins
+        if h.effective_month <= period and (latest is None or h.effective_month >= latest.effective_month):
+            latest = h
+    if latest is None:
         return 1, None
-    _, latest = max(enumerate(in_force), key=lambda item: (item[1].effective_month, item[0]))
     return latest.stage, latest.effective_month
 
 
@@ -118,84 +122,227 @@ def evaluate(ladder: LadderRules, facts: SupplierFacts, period: str,
 
     `kpi_labels` and `kpi_units` (code -> name, code -> short unit) only word the criteria.
     """
+    return evaluate_many(ladder, [facts], period, kpi_labels, kpi_units)[0]
+
+
+def evaluate_many(ladder: LadderRules, suppliers: Sequence[SupplierFacts], period: str,
+                  kpi_labels: Mapping[str, str] | None = None,
+                  kpi_units: Mapping[str, str] | None = None) -> list[Assessment]:
+    """`evaluate` for many suppliers of one ladder and period, in their order.
+
+    What is the same for every supplier (the windows of closed months, each month's threshold and
+    verdict wording, criterion names, the period's dates) is worked out once per period (`_Period`),
+    then each supplier costs one look-up per KPI and month of evidence.
+    """
     labels = {**(kpi_labels or {}), **{f"{code}:unit": unit for code, unit in (kpi_units or {}).items()}}
-    stage, since = current_stage(facts.stage_history, period)
-    since = since or facts.linked_month
-    months_at = month_index(period) - month_index(since) + 1 if since and since <= period else 0
-    retention = _retention_checks(ladder, facts, period, stage, months_at, labels)
-    nxt = stage + 1
-    entry = tuple(_check(c, facts, period, months_at, labels) for c in ladder.criteria_for(nxt)) \
-        if nxt <= ladder.top else ()
-    failed_retention = [r for r in retention if not r.met]
-    if stage > 1 and failed_retention:
-        recommendation, target = DEMOTE, stage - 1
-        reason = "; ".join(r.detail for r in failed_retention)
-    elif entry and all(r.met for r in entry):
-        recommendation, target = PROMOTE, nxt
-        reason = f"every entry criterion of stage {nxt} ({ladder.stage_name(nxt)}) is met"
-    else:
-        recommendation, target = HOLD, stage
-        reason = f"{len([r for r in entry if not r.met])} of {len(entry)} criteria for stage {nxt} not yet met" \
-            if entry else "at the top of the ladder"
-    risk_months, certificate_risk = _risks(ladder, facts, period, stage)
-    return Assessment(
-        period=period, ladder_version=ladder.version, current_stage=stage, months_at_stage=months_at,
-        recommendation=recommendation, target_stage=target, entry=entry, retention=retention,
-        at_risk=recommendation != DEMOTE and bool(risk_months or certificate_risk), reason=reason,
-        risk_months=risk_months if recommendation != DEMOTE else (),
-        certificate_risk=certificate_risk and recommendation != DEMOTE,
-    )
+    contexts: dict[int, _Period] = {}
+    out = []
+    for facts in suppliers:
+        closed = facts.closed_months  # the club's closed months: one shared list when loaded together
+        ctx = contexts.get(id(closed))
+        if ctx is None or ctx.closed_months is not closed:
+            ctx = contexts[id(closed)] = _Period(ladder, closed, period, labels)
+        out.append(ctx.evaluate(facts))
+    return out
 
 
-def _check(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
-           purpose: str = "entry") -> CriterionResult:
-    checker = _CHECKERS[c.kind]
-    return checker(c, facts, period, months_at, labels, purpose)
+class _KpiPlan:
+    """A monthly KPI criterion laid out over its window for one period: per month (month, key, threshold,
+    earlier threshold, and the evidence of a month without a value), plus the criterion's wording."""
+
+    __slots__ = ("criterion", "code", "op_le", "n", "slots", "name", "side", "amount")
+
+    def __init__(self, c: Criterion, ctx: _Period) -> None:
+        self.criterion = c
+        self.code = code = c.params["kpi_code"]
+        self.op_le = c.params["op"] == "<="
+        self.n = int(c.params["months"])
+        base = float(c.params["threshold"])
+        self.slots = []
+        for m in ctx.window(self.n):
+            if m not in ctx.closed:
+                self.slots.append((m, None, None, None, MonthEvidence(m, None, None, "missing"), None))
+                continue
+            threshold = month_threshold(c, m)
+            earlier = threshold if threshold != base else None
+            self.slots.append((m, (code, m), threshold, earlier, MonthEvidence(m, None, None, "missing", earlier),
+                               MonthEvidence(m, None, None, "nil return", earlier)))
+        self.name = kpi_criterion_name(c.params, ctx.labels)
+        self.side = "at or below" if self.op_le else "at or above"
+        self.amount = _amount(c.params, ctx.labels)
 
 
-def _retention_checks(ladder: LadderRules, facts: SupplierFacts, period: str, stage: int, months_at: int,
-                      labels: Mapping[str, str]) -> tuple[CriterionResult, ...]:
-    """What keeps a supplier at its stage: monthly criteria not failed 3 months running, certificates held."""
-    if stage <= 1:
-        return ()
-    checks: list[CriterionResult] = []
-    monthly = [c for c in ladder.criteria_for(stage) if c.kind == "kpi_threshold"]
-    if monthly and months_at >= DEMOTION_MONTHS:
-        checks.append(_monthly_held(monthly, facts, period, stage, labels))
-    for s in range(2, stage + 1):
-        for c in ladder.criteria_for(s):
-            if c.kind == "certificate":
-                checks.append(_check(c, facts, period, months_at, labels, purpose="retention"))
-    return tuple(checks)
+class _Period:
+    """Everything about one ladder, period and list of closed months that does not depend on the supplier."""
 
+    def __init__(self, ladder: LadderRules, closed_months: Sequence[str], period: str,
+                 labels: Mapping[str, str]) -> None:
+        self.ladder, self.closed_months, self.period, self.labels = ladder, closed_months, period, labels
+        self.closed = frozenset(closed_months)
+        self.end = month_end_date(period)
+        self.period_index = month_index(period)
+        self._windows: dict[int, list[str]] = {}
+        self._stage_criteria: dict[int, list[Criterion]] = {}
+        self._kpi: dict[int, _KpiPlan] = {}
+        self._starts: dict[int, date] = {}
+        self._top: int | None = None
 
-def _monthly_held(monthly: list[Criterion], facts: SupplierFacts, period: str, stage: int,
-                  labels: Mapping[str, str]) -> CriterionResult:
-    """Failed when some monthly criterion of the stage failed in each of the last 3 closed months."""
-    months = window_months(facts.closed_months, period, DEMOTION_MONTHS)
-    failing = [m for m in months if not all(_month_met(c, facts, m) for c in monthly)]
-    met = len(failing) < DEMOTION_MONTHS
-    detail = (f"stage {stage} monthly criteria failed in {len(failing)} of the last {DEMOTION_MONTHS} months"
-              + ("" if met else " (demotion after 3 failing months)"))
-    codes = sorted({c.params["kpi_code"] for c in monthly})
-    return CriterionResult(stage=stage, kind="monthly_held", purpose="retention", met=met, detail=detail,
-                           name=f"Stage {stage} monthly criteria not failed {DEMOTION_MONTHS} months running",
-                           params={"months": DEMOTION_MONTHS, "kpi_codes": codes}, shortfall=0 if met else 1)
+    # -- per-period look-ups, each computed on first use ----------------------------------------
 
+    def window(self, n: int) -> list[str]:
+        months = self._windows.get(n)
+        if months is None:
+            months = self._windows[n] = window_months(self.closed_months, self.period, n)
+        return months
 
-def _risks(ladder: LadderRules, facts: SupplierFacts, period: str,
-           stage: int) -> tuple[tuple[tuple[str, str | None], ...], bool]:
-    """Monthly criteria of the current stage failing in the latest month (kpi, source); a required certificate expiring."""
-    if stage <= 1:
-        return (), False
-    monthly = [c for c in ladder.criteria_for(stage) if c.kind == "kpi_threshold"]
-    latest = window_months(facts.closed_months, period, 1)
-    failing = tuple((c.params["kpi_code"], monthly_value(facts, c.params["kpi_code"], latest[0])[1])
-                    for c in monthly if latest and not _month_met(c, facts, latest[0]))
-    on = month_end_date(period)
-    expiring = any(c.kind == "certificate" and not _certificate_held(c, facts, on + timedelta(days=90))
-                   for s in range(2, stage + 1) for c in ladder.criteria_for(s))
-    return failing, expiring
+    def criteria_for(self, stage: int) -> list[Criterion]:
+        found = self._stage_criteria.get(stage)
+        if found is None:
+            found = self._stage_criteria[stage] = self.ladder.criteria_for(stage)
+        return found
+
+    def kpi(self, c: Criterion) -> _KpiPlan:
+        plan = self._kpi.get(id(c))
+        if plan is None or plan.criterion is not c:
+            plan = self._kpi[id(c)] = _KpiPlan(c, self)
+        return plan
+
+    def start(self, n: int) -> date:
+        found = self._starts.get(n)
+        if found is None:
+            found = self._starts[n] = window_start_date(self.period, n)
+        return found
+
+    @property
+    def top(self) -> int:
+        if self._top is None:
+            self._top = self.ladder.top
+        return self._top
+
+    # -- one supplier ---------------------------------------------------------------------------
+
+    def evaluate(self, facts: SupplierFacts) -> Assessment:
+        period, ladder = self.period, self.ladder
+        stage, since = current_stage(facts.stage_history, period)
+        since = since or facts.linked_month
+        months_at = self.period_index - month_index(since) + 1 if since and since <= period else 0
+        retention = self._retention_checks(facts, stage, months_at)
+        nxt = stage + 1
+        entry = tuple(self._check(c, facts, months_at, "entry") for c in self.criteria_for(nxt)) \
+            if nxt <= self.top else ()
+        failed_retention = [r for r in retention if not r.met]
+        if stage > 1 and failed_retention:
+            recommendation, target = DEMOTE, stage - 1
+            reason = "; ".join(r.detail for r in failed_retention)
+        elif entry and all(r.met for r in entry):
+            recommendation, target = PROMOTE, nxt
+            reason = f"every entry criterion of stage {nxt} ({ladder.stage_name(nxt)}) is met"
+        else:
+            recommendation, target = HOLD, stage
+            reason = f"{len([r for r in entry if not r.met])} of {len(entry)} criteria for stage {nxt} not yet met" \
+                if entry else "at the top of the ladder"
+        risk_months, certificate_risk = self._risks(facts, stage)
+        return Assessment(
+            period=period, ladder_version=ladder.version, current_stage=stage, months_at_stage=months_at,
+            recommendation=recommendation, target_stage=target, entry=entry, retention=retention,
+            at_risk=recommendation != DEMOTE and bool(risk_months or certificate_risk), reason=reason,
+            risk_months=risk_months if recommendation != DEMOTE else (),
+            certificate_risk=certificate_risk and recommendation != DEMOTE,
+        )
+
+    def _check(self, c: Criterion, facts: SupplierFacts, months_at: int, purpose: str) -> CriterionResult:
+        if c.kind == "kpi_threshold":
+            return self._kpi_threshold(self.kpi(c), facts, purpose)
+        return _CHECKERS[c.kind](c, facts, self, months_at, purpose)
+
+    def _retention_checks(self, facts: SupplierFacts, stage: int, months_at: int) -> tuple[CriterionResult, ...]:
+        """What keeps a supplier at its stage: monthly criteria not failed 3 months running, certificates held."""
+        if stage <= 1:
+            return ()
+        checks: list[CriterionResult] = []
+        monthly = [c for c in self.criteria_for(stage) if c.kind == "kpi_threshold"]
+        if monthly and months_at >= DEMOTION_MONTHS:
+            checks.append(self._monthly_held(monthly, facts, stage))
+        for s in range(2, stage + 1):
+            for c in self.criteria_for(s):
+                if c.kind == "certificate":
+                    checks.append(self._check(c, facts, months_at, "retention"))
+        return tuple(checks)
+
+    def _monthly_held(self, monthly: list[Criterion], facts: SupplierFacts, stage: int) -> CriterionResult:
+        """Failed when some monthly criterion of the stage failed in each of the last 3 closed months."""
+        failing = [m for m in self.window(DEMOTION_MONTHS)
+                   if not all(self._month_met(c, facts, m) for c in monthly)]
+        met = len(failing) < DEMOTION_MONTHS
+        detail = (f"stage {stage} monthly criteria failed in {len(failing)} of the last {DEMOTION_MONTHS} months"
+                  + ("" if met else " (demotion after 3 failing months)"))
+        codes = sorted({c.params["kpi_code"] for c in monthly})
+        return CriterionResult(stage=stage, kind="monthly_held", purpose="retention", met=met, detail=detail,
+                               name=f"Stage {stage} monthly criteria not failed {DEMOTION_MONTHS} months running",
+                               params={"months": DEMOTION_MONTHS, "kpi_codes": codes}, shortfall=0 if met else 1)
+
+    def _month_met(self, c: Criterion, facts: SupplierFacts, month: str) -> bool:
+        value, _, _ = monthly_value(facts, c.params["kpi_code"], month)
+        return value is not None and month in self.closed and passes(value, c.params["op"], month_threshold(c, month))
+
+    def _risks(self, facts: SupplierFacts, stage: int) -> tuple[tuple[tuple[str, str | None], ...], bool]:
+        """Monthly criteria of the current stage failing in the latest month (kpi, source); a required
+        certificate expiring."""
+        if stage <= 1:
+            return (), False
+        monthly = [c for c in self.criteria_for(stage) if c.kind == "kpi_threshold"]
+        latest = self.window(1)
+        failing = tuple((c.params["kpi_code"], monthly_value(facts, c.params["kpi_code"], latest[0])[1])
+                        for c in monthly if latest and not self._month_met(c, facts, latest[0]))
+        soon = self.end + timedelta(days=90)
+        expiring = any(c.kind == "certificate" and not _certificate_held(c, facts, soon)
+                       for s in range(2, stage + 1) for c in self.criteria_for(s))
+        return failing, expiring
+
+    def _kpi_threshold(self, plan: _KpiPlan, facts: SupplierFacts, purpose: str) -> CriterionResult:
+        """Each month of the window: the value used (governor's where preferred), its source and verdict."""
+        preferred = plan.code in facts.governor_preferred
+        own, measured = facts.self_values, facts.governor_values
+        op_le = plan.op_le
+        evidence = []
+        good = missing = nils = 0
+        for month, key, threshold, earlier, no_value, nil_return in plan.slots:
+            if key is None:  # not a closed month
+                evidence.append(no_value)
+                missing += 1
+                continue
+            value = measured.get(key) if preferred else None
+            if value is not None:
+                source = "governor"
+            elif key in own:
+                value = own[key]
+                source = "self"
+                if value is None:
+                    evidence.append(nil_return)
+                    nils += 1
+                    continue
+            else:
+                if key in measured:  # only a governor nil return: no evidence
+                    evidence.append(nil_return)
+                    nils += 1
+                else:
+                    evidence.append(no_value)
+                    missing += 1
+                continue
+            if value <= threshold if op_le else value >= threshold:
+                evidence.append(MonthEvidence(month, value, source, "met", earlier))
+                good += 1
+            else:
+                evidence.append(MonthEvidence(month, value, source, "not met", earlier))
+        n = plan.n
+        detail = f"{good} of the last {n} months {plan.side} {plan.amount}"
+        if good < n:
+            notes = ([f"{missing} without a value"] if missing else []) + \
+                ([f"{nils} nil return{'s' if nils > 1 else ''}"] if nils else [])
+            detail += f"; {n - good} more needed" + (f" ({', '.join(notes)})" if notes else "")
+        c = plan.criterion
+        return CriterionResult(stage=c.stage, kind=c.kind, name=plan.name, met=good == n, detail=detail,
+                               purpose=purpose, params=c.params, months=tuple(evidence), shortfall=n - good)
 
 
 # --- monthly KPI thresholds -------------------------------------------------------------------
@@ -233,24 +380,6 @@ def month_threshold(c: Criterion, month: str) -> float:
     return float(c.month_thresholds.get(month, c.params["threshold"]))
 
 
-def _month_met(c: Criterion, facts: SupplierFacts, month: str) -> bool:
-    value, _, _ = monthly_value(facts, c.params["kpi_code"], month)
-    return value is not None and month in facts.closed_months and passes(value, c.params["op"],
-                                                                            month_threshold(c, month))
-
-
-def _month_evidence(c: Criterion, facts: SupplierFacts, month: str) -> MonthEvidence:
-    value, source, nil = monthly_value(facts, c.params["kpi_code"], month)
-    if month not in facts.closed_months:
-        return MonthEvidence(month, None, None, "missing")
-    threshold = month_threshold(c, month)
-    earlier = threshold if threshold != float(c.params["threshold"]) else None
-    if value is None:
-        return MonthEvidence(month, None, None, "nil return" if nil else "missing", earlier)
-    status = "met" if passes(value, c.params["op"], threshold) else "not met"
-    return MonthEvidence(month, value, source, status, earlier)
-
-
 def kpi_criterion_name(params: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     """'On-time delivery >= 95 in each of the last 6 months'."""
     label = labels.get(params["kpi_code"], params["kpi_code"])
@@ -264,26 +393,6 @@ def _amount(params: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     return f"{float(params['threshold']):g}" + ("" if not unit else unit if unit == "%" else f" {unit}")
 
 
-def _kpi_threshold(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
-                   purpose: str) -> CriterionResult:
-    n = int(c.params["months"])
-    evidence = tuple(_month_evidence(c, facts, m) for m in window_months(facts.closed_months, period, n))
-    good = sum(1 for e in evidence if e.status == "met")
-    side = "at or below" if c.params["op"] == "<=" else "at or above"
-    detail = f"{good} of the last {n} months {side} {_amount(c.params, labels)}"
-    missing, nils = _count(evidence, "missing"), _count(evidence, "nil return")
-    notes = ([f"{missing} without a value"] if missing else []) + \
-        ([f"{nils} nil return{'s' if nils > 1 else ''}"] if nils else [])
-    if good < n:
-        detail += f"; {n - good} more needed" + (f" ({', '.join(notes)})" if notes else "")
-    return CriterionResult(stage=c.stage, kind=c.kind, name=kpi_criterion_name(c.params, labels), met=good == n,
-                           detail=detail, purpose=purpose, params=c.params, months=evidence, shortfall=n - good)
-
-
-def _count(evidence: Sequence[MonthEvidence], status: str) -> int:
-    return sum(1 for e in evidence if e.status == status)
-
-
 # --- records: certificates, visits, actions, workshops, time at stage ------------------------
 
 
@@ -292,10 +401,9 @@ def _certificate_held(c: Criterion, facts: SupplierFacts, on: date) -> bool:
     return any(f.standard in standards and f.issued_on <= on <= f.expires_on for f in facts.certificates)
 
 
-def _certificate(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
-                 purpose: str) -> CriterionResult:
+def _certificate(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, purpose: str) -> CriterionResult:
     """Valid (or expiring, which is still valid) on the last day of the evaluated period."""
-    on = month_end_date(period)
+    on = ctx.end
     standards = list(c.params["standards"])
     wanted = " or ".join(standards)
     held = [f for f in facts.certificates if f.standard in standards and f.issued_on <= on <= f.expires_on]
@@ -312,10 +420,9 @@ def _certificate(c: Criterion, facts: SupplierFacts, period: str, months_at: int
                            params=c.params, shortfall=0 if held else 1)
 
 
-def _visit(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
-           purpose: str) -> CriterionResult:
+def _visit(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, purpose: str) -> CriterionResult:
     n, role, outcome = int(c.params["months"]), c.params["visitor_role"], c.params["outcome"]
-    start, end = window_start_date(period, n), month_end_date(period)
+    start, end = ctx.start(n), ctx.end
     hits = sorted(v.visited_on for v in facts.visits
                   if v.visitor_role == role and v.outcome == outcome and start <= v.visited_on <= end)
     detail = (f"{role} visit {outcome} on {hits[-1].isoformat()}" if hits
@@ -325,26 +432,24 @@ def _visit(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labe
                            shortfall=0 if hits else 1)
 
 
-def _counted(what: str, dates: Sequence[date], c: Criterion, period: str, purpose: str) -> CriterionResult:
+def _counted(what: str, dates: Sequence[date], c: Criterion, ctx: _Period, purpose: str) -> CriterionResult:
     n, k = int(c.params["months"]), int(c.params["count"])
-    start, end = window_start_date(period, n), month_end_date(period)
+    start, end = ctx.start(n), ctx.end
     got = sum(1 for d in dates if start <= d <= end)
     detail = f"{got} of {k} {what} since {start.isoformat()}" + (f"; {k - got} more needed" if got < k else "")
     return CriterionResult(stage=c.stage, kind=c.kind, name=f"At least {k} {what} in the last {n} months",
                            met=got >= k, detail=detail, purpose=purpose, params=c.params, shortfall=max(0, k - got))
 
 
-def _actions(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
-             purpose: str) -> CriterionResult:
-    return _counted("improvement actions completed", facts.actions_completed, c, period, purpose)
+def _actions(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, purpose: str) -> CriterionResult:
+    return _counted("improvement actions completed", facts.actions_completed, c, ctx, purpose)
 
 
-def _workshops(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
-               purpose: str) -> CriterionResult:
-    return _counted("best-in-class workshops attended", facts.workshops_attended, c, period, purpose)
+def _workshops(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, purpose: str) -> CriterionResult:
+    return _counted("best-in-class workshops attended", facts.workshops_attended, c, ctx, purpose)
 
 
-def _months_at_stage(c: Criterion, facts: SupplierFacts, period: str, months_at: int, labels: Mapping[str, str],
+def _months_at_stage(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int,
                      purpose: str) -> CriterionResult:
     n = int(c.params["months"])
     unit = "month" if months_at == 1 else "months"
@@ -355,7 +460,6 @@ def _months_at_stage(c: Criterion, facts: SupplierFacts, period: str, months_at:
 
 
 _CHECKERS = {
-    "kpi_threshold": _kpi_threshold,
     "certificate": _certificate,
     "visit": _visit,
     "actions_completed": _actions,
