@@ -15,9 +15,10 @@ import sqlalchemy as sa
 
 from .. import permissions
 from ..audit import record
+from ..csvimport import RowError
 from ..extensions import db
 from ..kpis import imports
-from ..kpis.csv_io import CsvRow, RowError
+from ..kpis.csv_io import CsvRow
 from ..kpis.queries import identified_values_query
 from ..kpis.validation import plain_number
 from ..models import Firm, KpiDefinition, KpiValue, Period, User

@@ -88,8 +88,8 @@ def reminders(job: Job, progress: Progress) -> Outcome:
 
 def kpi_import(job: Job, progress: Progress) -> Outcome:
     """A large staged CSV: checked and written all or nothing, as the import page would."""
+    from ..csvimport import ImportRejectedError
     from ..kpis import imports, uploads
-    from ..kpis.imports import ImportRejectedError
 
     owner, folder = _owner(job), job.params["folder"]
     data, filename = uploads.load_upload(folder, job.params["token"], user_id=job.owner_id)

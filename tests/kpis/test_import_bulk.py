@@ -3,8 +3,9 @@ import pytest
 import sqlalchemy as sa
 
 from benchclub.clubs.services import create_firm
+from benchclub.csvimport import ImportRejectedError
 from benchclub.extensions import db
-from benchclub.kpis.imports import ImportRejectedError, import_csv
+from benchclub.kpis.imports import import_csv
 from benchclub.models import AuditEntry, FirmKind, KpiValue
 from tests.sqlcount import count_statements
 

@@ -3,9 +3,10 @@ idempotent re-import with an audit trail, export in the same format."""
 import pytest
 import sqlalchemy as sa
 
+from benchclub.csvimport import ImportRejectedError
 from benchclub.extensions import db
 from benchclub.kpis.exports import export_values, template_csv
-from benchclub.kpis.imports import ImportRejectedError, apply_plan, import_csv, plan_import
+from benchclub.kpis.imports import apply_plan, import_csv, plan_import
 from benchclub.models import AuditEntry, KpiValue
 from benchclub.periods.services import close_period
 

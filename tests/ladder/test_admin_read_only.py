@@ -6,6 +6,7 @@ refused with nothing written, and one audit entry per admin view (none for the g
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -140,7 +141,9 @@ def test_admin_sees_a_governors_benchmark_page_exactly_as_that_governor(world, l
     assert "Alpha Castings" in g1_own and "93.5" in g1_own  # A consents to G1
     assert "Alpha Castings" in g1_admin and "93.5" in g1_admin
     assert "93.5" not in g2_own and "93.5" not in g2_admin  # ... and not to G2: the admin sees no more
-    assert "/benchmarks/download" not in g1_admin and "/benchmarks/download" in g1_own
+    assert "/benchmarks/download" in g1_own
+    admin_links = re.findall(r'href="(/benchmarks/download\.[a-z]+\?[^"]*)"', g1_admin)
+    assert len(admin_links) == 2 and all("governor=GOV-1" in link for link in admin_links)  # the admin's copy
     assert 'name="governor" value="GOV-1"' in g1_admin  # the period picker keeps the governor
 
 
@@ -175,3 +178,27 @@ def test_admin_reads_a_governors_measurements_with_that_governors_consent_and_no
     assert 'name="governor" value="GOV-1"' in g1_page  # the supplier and month picker keeps the governor
     own = login_as("gov_consented").get("/kpis/measurements?supplier=SUP-A&month=2025-02").get_data(as_text=True)
     assert "Save measurements" in own and "data-read-only" not in own
+
+
+def test_admin_downloads_a_governors_benchmarks_exactly_as_that_governor(world, login_as):
+    """The governor's CSV/JSON download is part of its benchmark page: the admin gets the same file for
+    ?governor=CODE (no more than that governor may see), a picker without a code, and an audit entry."""
+    a = world.firms["A"]
+    put_value(a, "otd_pct", "2025-01", 93.5)
+    db.session.commit()
+    close_period(world.club, "2025-01")
+    db.session.commit()
+    own = {fmt: login_as("gov_no_consent").get(f"/benchmarks/download.{fmt}?period=2025-01") for fmt in ("csv", "json")}
+    admin = login_as("admin")
+    before = len(_view_entries())
+    for fmt in ("csv", "json"):
+        got = admin.get(f"/benchmarks/download.{fmt}?period=2025-01&governor=GOV-2")
+        assert got.status_code == 200 and own[fmt].status_code == 200
+        assert got.get_data() == own[fmt].get_data()
+        assert got.headers["Content-Disposition"] == own[fmt].headers["Content-Disposition"]
+    assert len(_view_entries()) == before + 2
+    picker = admin.get("/benchmarks/download.csv?period=2025-01").get_data(as_text=True)
+    assert "/benchmarks/download.csv?governor=GOV-2" in picker
+    page = admin.get("/benchmarks/governor?period=2025-01&governor=GOV-2").get_data(as_text=True)
+    assert all("governor=GOV-2" in link for link in re.findall(r'href="(/benchmarks/download\.[a-z]+\?[^"]*)"', page))
+    assert "/benchmarks/download.csv?" in page

@@ -6,16 +6,19 @@ from flask_login import current_user
 
 from ... import jsonout, pagecache
 from ...catalogue import find_kpi
+from ...clubs.governor_pages import pick_governor, read_only_context, viewed_governor
 from ...permissions import (
     Role,
     can_download_benchmarks,
+    can_read_governor_pages,
     can_view_member_benchmarks,
+    consenting_supplier_ids,
     role_required,
 )
 from .. import charts, queries
 from ..blueprint import bp
 from ..dashboard import build_dashboard, build_kpi_detail, pick_month
-from ..disclosure import Viewer
+from ..disclosure import GOVERNOR, Viewer
 from ..export import dashboard_csv, dashboard_json
 from . import charts as member_charts
 from .position import build_positions, by_gap
@@ -86,13 +89,24 @@ def member_certificates():
 
 
 @bp.get("/download.<fmt>")
-@role_required(Role.MEMBER, Role.GOVERNOR)
+@role_required(Role.MEMBER, Role.GOVERNOR, Role.ADMIN)
 def download(fmt: str):
-    """The dashboard as CSV or JSON, exactly as released to this member or governor."""
-    if fmt not in ("csv", "json") or not can_download_benchmarks(current_user):
-        abort(404 if fmt not in ("csv", "json") else 403)
-    club = current_user.firm.club
-    viewer = Viewer.for_user(current_user, club)
+    """The dashboard as CSV or JSON, exactly as released to this member or governor (the admin: the file of
+    the governor in ?governor=CODE, read-only and audited, like that governor's benchmark page)."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    if can_read_governor_pages(current_user):
+        governor = viewed_governor()
+        if governor is None:
+            return pick_governor()
+        read_only_context(governor, f"benchmarks download ({fmt})")
+        club = governor.club
+        viewer = Viewer(GOVERNOR, club.id, governor.id, frozenset(consenting_supplier_ids(governor)), current_user.id)
+    elif can_download_benchmarks(current_user):
+        club = current_user.firm.club
+        viewer = Viewer.for_user(current_user, club)
+    else:
+        abort(403)
     board = build_dashboard(viewer, club, request.args.get("period"), request.args.get("group"))
     name = f"benchmarks-{club.code}-{board.month or 'none'}-{board.group.replace(':', '-')}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
