@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from benchclub.benchmarks import audit as audit_module
 from benchclub.benchmarks.audit import Figure, audit, find_violations
-from benchclub.benchmarks.disclosure import Thresholds
-from tests.benchmarks.test_audit_oracle import K, check_audience, clubs
+from tests.benchmarks.test_audit_oracle import check_member_and_governor, clubs
 from tests.unit.test_audit_budget import big_club, exact_small_sets
 
 LARGE = [list(range(100 + 10 * i, 105 + 10 * i)) for i in range(4)]  # four cells of five firms
@@ -146,12 +145,7 @@ def coupled(monkeypatch):
                                                                   HealthCheck.function_scoped_fixture])
 @given(clubs())
 def test_the_oracle_finds_nothing_when_every_block_is_split_at_coupling_rows(coupled, club):
-    firms, kpis, exact_n_from = club
-    t = Thresholds(K, 10, exact_n_from)
-    check_audience(firms, kpis, t, known=set())
-    known = {i for i, f in enumerate(firms) if f["consent"]}
-    if known:
-        check_audience(firms, kpis, t, known)
+    check_member_and_governor(club)
 
 
 @settings(max_examples=100, deadline=None)
