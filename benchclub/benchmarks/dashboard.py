@@ -2,6 +2,7 @@
 model (`queries`, snapshot rows through `disclosure`), never from raw values."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..catalogue import list_kpis
@@ -84,13 +85,22 @@ def pick_month(months: list[str], requested: str | None) -> str | None:
     return requested if requested in months else (months[0] if months else None)
 
 
+def default_group(requested: str | None, groups: Sequence[tuple[str, str]]) -> str:
+    """The group to show: the one asked for when offered, else the club when offered, else the first offered
+    group (the club's statistics can be withheld for a governor), so the page matches its picker."""
+    offered = [key for key, _ in groups]
+    if requested in offered:
+        return requested
+    return "all" if "all" in offered or not offered else offered[0]
+
+
 def build_dashboard(viewer: Viewer, club: Club, month: str | None, group: str | None) -> Dashboard:
     """Rows per KPI for a closed month and group, with a 12-month sparkline of own value and median."""
     months = queries.published_months(club)
     month = pick_month(months, month)
     snapshot = queries.current_snapshot(club, month) if month else None
     groups = queries.group_choices(snapshot, viewer, club)
-    group = group if group in dict(groups) else "all"
+    group = default_group(group, groups)
     board = Dashboard(months, month, group, groups)
     if snapshot is None:
         return board
