@@ -97,23 +97,26 @@ class _BlockSearch:
         phi_i = row_i . r): a union S in the span sums to 0 on it, i.e. sum of phi over its pivot cells
         = sum of r over its free cells. Sorting and lookups find every such triple or quadruple.
         """
-        p, limit = b.p, self.k - 1
-        n = len(b.cols)
-        free = np.ones(n, dtype=bool)
-        free[b.pivots] = False
-        rng = np.random.default_rng(20260 + n)
-        r = rng.integers(1, _SPREAD, size=n, dtype=np.int64) * free
-        phi = np.zeros(len(b.pivots), dtype=np.int64)
-        for s in range(0, n, 1 << 14):  # residues < 2**31 times r < 2**16, 2**14 terms: below 2**63
-            phi = (phi + (b.reduced[:, s:s + (1 << 14)] * r[s:s + (1 << 14)]).sum(axis=1)) % p
+        r, free, phi = _null_fingerprint(b)
         pw = w[b.pivots]
         c = cand.size
         i_idx, j_idx = np.triu_indices(c, 1)
-        pair = (phi[cand[i_idx]] + phi[cand[j_idx]]) % p
-        pair_w = pw[cand[i_idx]] + pw[cand[j_idx]]
+        pair = (phi[cand[i_idx]] + phi[cand[j_idx]]) % b.p
         budget.spend(max(1, c * c * c // (2 * _WORK)))
+        targets = np.unique(np.concatenate([[0], r[free & small]]) % b.p)
+        out = self._fingerprint_triples(b.p, cand, phi, pw, (i_idx, j_idx, pair), targets)
+        if self.k - 1 >= 4 and c >= 4:
+            out += self._fingerprint_quadruples(b.p, cand, pw, (i_idx, j_idx, pair))
+        return out
+
+    def _fingerprint_triples(self, p: int, cand: np.ndarray, phi: np.ndarray, pw: np.ndarray,
+                             pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+                             targets: np.ndarray) -> list[tuple[int, ...]]:
+        """Triples (x, j, z) of candidate pivot rows whose pair fingerprint plus phi_z hits a target."""
+        i_idx, j_idx, pair = pairs
+        c, limit = cand.size, self.k - 1
+        pair_w = pw[cand[i_idx]] + pw[cand[j_idx]]
         out: list[tuple[int, ...]] = []
-        targets = np.unique(np.concatenate([[0], r[free & small]]) % p)
         for start in range(2, c, 64):  # third rows z > j of each pair (x, j), in slices of 64 z
             stop = min(start + 64, c)
             reps = np.clip(stop - np.maximum(j_idx + 1, start), 0, None)
@@ -132,17 +135,24 @@ class _BlockSearch:
             hit = targets[at] == closing
             for x, y, t in zip(i_idx[which[hit]].tolist(), j_idx[which[hit]].tolist(), z[hit].tolist(), strict=True):
                 out.append(tuple(sorted((int(cand[x]), int(cand[y]), int(cand[t])))))
-        if limit >= 4 and c >= 4:
-            order = np.argsort(pair, kind="stable")
-            ordered = pair[order]
-            need = (p - pair) % p
-            lo = np.searchsorted(ordered, need, side="left")
-            hi = np.searchsorted(ordered, need, side="right")
-            for a in np.flatnonzero(hi > lo).tolist():
-                for other in order[lo[a]:hi[a]].tolist():
-                    quad = {int(cand[i_idx[a]]), int(cand[j_idx[a]]), int(cand[i_idx[other]]), int(cand[j_idx[other]])}
-                    if len(quad) == 4 and (not self.plain or pw[list(quad)].sum() <= limit):
-                        out.append(tuple(sorted(quad)))
+        return out
+
+    def _fingerprint_quadruples(self, p: int, cand: np.ndarray, pw: np.ndarray,
+                                pairs: tuple[np.ndarray, np.ndarray, np.ndarray]) -> list[tuple[int, ...]]:
+        """Quadruples: two disjoint pairs of candidate pivot rows whose fingerprints add up to 0 mod p."""
+        i_idx, j_idx, pair = pairs
+        limit = self.k - 1
+        order = np.argsort(pair, kind="stable")
+        ordered = pair[order]
+        need = (p - pair) % p
+        lo = np.searchsorted(ordered, need, side="left")
+        hi = np.searchsorted(ordered, need, side="right")
+        out: list[tuple[int, ...]] = []
+        for a in np.flatnonzero(hi > lo).tolist():
+            for other in order[lo[a]:hi[a]].tolist():
+                quad = {int(cand[i_idx[a]]), int(cand[j_idx[a]]), int(cand[i_idx[other]]), int(cand[j_idx[other]])}
+                if len(quad) == 4 and (not self.plain or pw[list(quad)].sum() <= limit):
+                    out.append(tuple(sorted(quad)))
         return out
 
     def _violation(self, b: _Block, pick: tuple[int, ...], support: np.ndarray) -> Violation | None:
@@ -171,3 +181,16 @@ class _BlockSearch:
             combination = _solve(b.matrix, target.tolist())
         return frozenset(self.row_keys[int(b.rows[i])] for i, c in enumerate(combination or ()) if c)
 
+
+def _null_fingerprint(b: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A random null vector of the block mod p: weights r on its free cells (deterministic seed), the
+    free-cell mask, and phi_i = row_i . r mod p for each echelon row (minus the weight of its pivot cell)."""
+    p, n = b.p, len(b.cols)
+    free = np.ones(n, dtype=bool)
+    free[b.pivots] = False
+    rng = np.random.default_rng(20260 + n)
+    r = rng.integers(1, _SPREAD, size=n, dtype=np.int64) * free
+    phi = np.zeros(len(b.pivots), dtype=np.int64)
+    for s in range(0, n, 1 << 14):  # residues < 2**31 times r < 2**16, 2**14 terms: below 2**63
+        phi = (phi + (b.reduced[:, s:s + (1 << 14)] * r[s:s + (1 << 14)]).sum(axis=1)) % p
+    return r, free, phi
