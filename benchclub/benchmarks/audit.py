@@ -12,7 +12,7 @@ until none is left. Only `benchmarks.disclosure` calls this module.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 
 from .audit_system import _System
@@ -28,7 +28,7 @@ from .audit_types import (
     _by_system,
     firm_of,
 )
-from .audit_withholding import _conservative_reason, _exact_row_owner, _reason, conservative_withholding
+from .audit_withholding import _conservative_reason, _fallback, _greedy_choice, conservative_withholding
 
 __all__ = [
     "DEFAULT_BUDGET", "Budget", "Figure", "OldValue", "Probe", "Unit", "Unsure", "Violation", "audit",
@@ -87,37 +87,28 @@ def audit(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe] = (
     `conservative_withholding` instead, so the cost is bounded and the answer never less safe.
     `stats`, when given, receives the systems audited, those that fell back, the rounds and steps spent.
     """
-    by_key = {f.key: f for f in figures}
-    active = dict(by_key)
+    active = {f.key: f for f in figures}
     withheld: dict[str, str] = {}
     cache: dict = {}
-    allowance = Budget(DEFAULT_BUDGET if budget is None else budget)
+    steps = DEFAULT_BUDGET if budget is None else budget
+    allowance = Budget(steps)
     settled: set[str] = set()
     rounds = 0
     while True:
         rounds += 1
         violations, unsure = _scan(list(active.values()), min_firms, probes, cache, allowance)
-        fallback = [key for name in unsure if name not in settled
-                    for key in conservative_withholding(name, active, min_firms, probes)]
+        fallback = _fallback(unsure, settled, active, min_firms, probes)
         settled.update(unsure)  # after the fallback, only frozen figures could keep a small cell
+        for key in fallback:
+            withheld[key] = _conservative_reason(min_firms)
+            del active[key]
         if fallback:
-            for key in dict.fromkeys(fallback):
-                withheld[key] = _conservative_reason(min_firms)
-                del active[key]
             continue
-        score: Counter[str] = Counter()
-        first: dict[str, Violation] = {}
-        for v in violations:
-            owner = _exact_row_owner(v, active)
-            blamed = [owner] if owner else [f for f in v.figures if not active[f].frozen]
-            for key in blamed:
-                score[key] += 1
-                first.setdefault(key, v)
-        if not score:
+        choice = _greedy_choice(violations, active, min_firms)
+        if choice is None:
             if stats is not None:
                 stats.update(systems=len(_by_system(figures)), fallback=sorted(settled), rounds=rounds,
-                             steps=(DEFAULT_BUDGET if budget is None else budget) - allowance.left)
+                             steps=steps - allowance.left)
             return withheld
-        chosen = min(score, key=lambda f: (-score[f], active[f].size, f))
-        withheld[chosen] = _reason(active[chosen], first[chosen], active, min_firms)
-        del active[chosen]
+        withheld[choice[0]] = choice[1]
+        del active[choice[0]]

@@ -64,34 +64,64 @@ def conservative_withholding(system: str, figures: Mapping[str, Figure], k: int,
     for key, units in _by_system(list(figures.values())).get(system, []):
         rows[key].append(units)
     probes = [p for p in probes if p.system == system]
-    signature: dict[Unit, int] = {}  # each unit's rows kept so far, as a bit set
-    next_row = 0
-
-    def with_rows(key: str) -> dict[Unit, int]:
-        nonlocal next_row
-        extended = dict(signature)
-        for units in rows[key]:
-            bit = 1 << next_row
-            for unit in units:
-                extended[unit] = extended.get(unit, 0) | bit
-            next_row += 1
-        return extended
-
+    bits = _RowBits()
     for key in sorted(rows):
         if figures[key].frozen:
-            signature = with_rows(key)
+            bits.signature = bits.with_rows(rows[key])
     candidates = sorted((key for key in rows if not figures[key].frozen), key=lambda f: (-figures[f].size, f))
     plain = not any(isinstance(u, OldValue) for units in rows.values() for row in units for u in row)
-    if not _safe_by_cells(signature, k, probes, plain):
+    if not _safe_by_cells(bits.signature, k, probes, plain):
         return candidates
     withheld = []
     for key in candidates:
-        extended = with_rows(key)
+        extended = bits.with_rows(rows[key])
         if _safe_by_cells(extended, k, probes, plain):
-            signature = extended
+            bits.signature = extended
         else:
             withheld.append(key)
     return withheld
+
+
+class _RowBits:
+    """Each unit's rows kept so far, as a bit set; every row tried gets the next bit, kept or not."""
+
+    def __init__(self) -> None:
+        self.signature: dict[Unit, int] = {}
+        self.next_row = 0
+
+    def with_rows(self, rows: Sequence[frozenset]) -> dict[Unit, int]:
+        """The kept signature extended by these rows (a new dict: the caller decides whether to keep it)."""
+        extended = dict(self.signature)
+        for units in rows:
+            bit = 1 << self.next_row
+            for unit in units:
+                extended[unit] = extended.get(unit, 0) | bit
+            self.next_row += 1
+        return extended
+
+
+def _fallback(unsure: Sequence[str], settled: set[str], active: Mapping[str, Figure], k: int,
+              probes: Sequence[Probe]) -> list[str]:
+    """The figures the conservative fallback withholds for the systems that newly ran out of budget."""
+    return list(dict.fromkeys(key for name in unsure if name not in settled
+                              for key in conservative_withholding(name, active, k, probes)))
+
+
+def _greedy_choice(violations: Sequence[Violation], active: Mapping[str, Figure], k: int) -> tuple[str, str] | None:
+    """The figure that takes part in the most violations (ties: the smaller figure, then the key) and
+    its reason, or None when there is no violation left."""
+    score: Counter[str] = Counter()
+    first: dict[str, Violation] = {}
+    for v in violations:
+        owner = _exact_row_owner(v, active)
+        blamed = [owner] if owner else [f for f in v.figures if not active[f].frozen]
+        for key in blamed:
+            score[key] += 1
+            first.setdefault(key, v)
+    if not score:
+        return None
+    chosen = min(score, key=lambda f: (-score[f], active[f].size, f))
+    return chosen, _reason(active[chosen], first[chosen], active, k)
 
 
 def _exact_row_owner(violation: Violation, figures: Mapping[str, Figure]) -> str | None:
