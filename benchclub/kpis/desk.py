@@ -222,14 +222,33 @@ def record_submissions(pairs: set[tuple[int, int]], kpi_count: dict[int, int], *
         return
     at = at or datetime.now(UTC)
     keys = sorted(pairs)
-    table = MonthSubmission.__table__
-    counted: dict[tuple[int, int], int] = {}
-    existing: dict[tuple[int, int], datetime | None] = {}
     by_period: dict[int, list[int]] = {}
     for f, p in keys:
         by_period.setdefault(p, []).append(f)
-    # Per period, firm ids in IN chunks: a (firm, period) tuple IN list of thousands of pairs costs more
-    # to compile than to run.
+    counted, existing = _own_counts_and_submissions(by_period)
+    complete = {k for k in keys if counted.get(k, 0) >= kpi_count.get(k[0], 0) > 0}
+    new = [{"firm_id": f, "period_id": p, "first_at": at, "completed_at": at if (f, p) in complete else None}
+           for f, p in keys if (f, p) not in existing]
+    done = [{"f": f, "p": p, "at": at} for f, p in keys if (f, p) in existing and existing[(f, p)] is None
+            and (f, p) in complete]
+    table = MonthSubmission.__table__
+    if new:  # one executemany each, not one statement per firm
+        db.session.execute(table.insert(), new)
+    if done:
+        db.session.execute(table.update().where(table.c.firm_id == sa.bindparam("f"),
+                                                table.c.period_id == sa.bindparam("p"))
+                           .values(completed_at=sa.bindparam("at")), done)
+
+
+def _own_counts_and_submissions(by_period: dict[int, list[int]]) -> tuple[dict, dict]:
+    """Per (firm, period): how many of its own values there are, and its submission's completed_at if any.
+
+    Per period, firm ids in IN chunks: a (firm, period) tuple IN list of thousands of pairs costs more
+    to compile than to run.
+    """
+    table = MonthSubmission.__table__
+    counted: dict[tuple[int, int], int] = {}
+    existing: dict[tuple[int, int], datetime | None] = {}
     for period_id, firm_ids in by_period.items():
         # Many firms of the period: read the period whole (one club-month) rather than long IN lists.
         whole = len(firm_ids) > 50
@@ -243,17 +262,7 @@ def record_submissions(pairs: set[tuple[int, int]], kpi_count: dict[int, int], *
             existing.update(((f, period_id), done) for f, done in db.session.execute(
                 sa.select(table.c.firm_id, table.c.completed_at)
                 .where(table.c.period_id == period_id, sa.true() if whole else table.c.firm_id.in_(chunk))))
-    complete = {k for k in keys if counted.get(k, 0) >= kpi_count.get(k[0], 0) > 0}
-    new = [{"firm_id": f, "period_id": p, "first_at": at, "completed_at": at if (f, p) in complete else None}
-           for f, p in keys if (f, p) not in existing]
-    done = [{"f": f, "p": p, "at": at} for f, p in keys if (f, p) in existing and existing[(f, p)] is None
-            and (f, p) in complete]
-    if new:  # one executemany each, not one statement per firm
-        db.session.execute(table.insert(), new)
-    if done:
-        db.session.execute(table.update().where(table.c.firm_id == sa.bindparam("f"),
-                                                table.c.period_id == sa.bindparam("p"))
-                           .values(completed_at=sa.bindparam("at")), done)
+    return counted, existing
 
 
 def timeliness(period: Period, completed_at: datetime | None, complete: bool, today: date) -> str:

@@ -307,42 +307,47 @@ class _Period:
         evidence = []
         good = missing = nils = 0
         for month, key, threshold, earlier, no_value, nil_return in plan.slots:
-            if key is None:  # not a closed month
+            value, source = _month_value(key, preferred, own, measured)
+            if source == "nil":
+                evidence.append(nil_return)
+                nils += 1
+            elif source == "missing":
                 evidence.append(no_value)
                 missing += 1
-                continue
-            value = measured.get(key) if preferred else None
-            if value is not None:
-                source = "governor"
-            elif key in own:
-                value = own[key]
-                source = "self"
-                if value is None:
-                    evidence.append(nil_return)
-                    nils += 1
-                    continue
-            else:
-                if key in measured:  # only a governor nil return: no evidence
-                    evidence.append(nil_return)
-                    nils += 1
-                else:
-                    evidence.append(no_value)
-                    missing += 1
-                continue
-            if value <= threshold if op_le else value >= threshold:
+            elif value <= threshold if op_le else value >= threshold:
                 evidence.append(MonthEvidence(month, value, source, "met", earlier))
                 good += 1
             else:
                 evidence.append(MonthEvidence(month, value, source, "not met", earlier))
         n = plan.n
-        detail = f"{good} of the last {n} months {plan.side} {plan.amount}"
-        if good < n:
-            notes = ([f"{missing} without a value"] if missing else []) + \
-                ([f"{nils} nil return{'s' if nils > 1 else ''}"] if nils else [])
-            detail += f"; {n - good} more needed" + (f" ({', '.join(notes)})" if notes else "")
         c = plan.criterion
-        return CriterionResult(stage=c.stage, kind=c.kind, name=plan.name, met=good == n, detail=detail,
-                               purpose=purpose, params=c.params, months=tuple(evidence), shortfall=n - good)
+        return CriterionResult(stage=c.stage, kind=c.kind, name=plan.name, met=good == n,
+                               detail=_threshold_detail(plan, good, missing, nils), purpose=purpose,
+                               params=c.params, months=tuple(evidence), shortfall=n - good)
+
+
+def _month_value(key, preferred: bool, own: dict, measured: dict) -> tuple:
+    """One month's value and its source: "governor" (where preferred), "self", "nil" (a nil return, no
+    evidence) or "missing" (no closed month, or no value)."""
+    if key is None:  # not a closed month
+        return None, "missing"
+    value = measured.get(key) if preferred else None
+    if value is not None:
+        return value, "governor"
+    if key in own:
+        return own[key], ("self" if own[key] is not None else "nil")
+    return None, ("nil" if key in measured else "missing")  # only a governor nil return: no evidence
+
+
+def _threshold_detail(plan: _KpiPlan, good: int, missing: int, nils: int) -> str:
+    """'g of the last n months <side> <amount>', with what is still needed and why."""
+    n = plan.n
+    detail = f"{good} of the last {n} months {plan.side} {plan.amount}"
+    if good < n:
+        notes = ([f"{missing} without a value"] if missing else []) + \
+            ([f"{nils} nil return{'s' if nils > 1 else ''}"] if nils else [])
+        detail += f"; {n - good} more needed" + (f" ({', '.join(notes)})" if notes else "")
+    return detail
 
 
 # --- monthly KPI thresholds -------------------------------------------------------------------

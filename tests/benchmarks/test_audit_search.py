@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchclub.benchmarks import audit as audit_module
+from benchclub.benchmarks import audit_blocks, audit_search
 from benchclub.benchmarks.audit import Figure, audit, find_violations
+from benchclub.benchmarks.audit_system import _System
 from tests.benchmarks.test_audit_oracle import check_member_and_governor, clubs
 from tests.unit.test_audit_budget import big_club, exact_small_sets
 
@@ -53,7 +54,7 @@ def brute_sets(figures, k=5):
 def picks_of_violations(monkeypatch):
     """Record how many pivot rows each verified union needed."""
     sizes = []
-    original = audit_module._System._violation
+    original = _System._violation
 
     def recording(self, block, pick, support):
         v = original(self, block, pick, support)
@@ -61,7 +62,7 @@ def picks_of_violations(monkeypatch):
             sizes.append(len(pick))
         return v
 
-    monkeypatch.setattr(audit_module._System, "_violation", recording)
+    monkeypatch.setattr(_System, "_violation", recording)
     return sizes
 
 
@@ -90,7 +91,7 @@ def test_fingerprint_collisions_are_rejected_by_the_exact_check(monkeypatch):
     # lets through must then include sets that are not derivable, and the answer must not change.
     expected = {seed: found_sets(big_club(40, seed)) for seed in range(2)}
     candidates = []
-    original = audit_module._System._fingerprint_sets
+    original = _System._fingerprint_sets
 
     def recording(self, block, cand, w, small, budget):
         out = original(self, block, cand, w, small, budget)
@@ -99,8 +100,8 @@ def test_fingerprint_collisions_are_rejected_by_the_exact_check(monkeypatch):
             candidates.append(bool(((total == 0) | (total == block.denominator)).all()))
         return out
 
-    monkeypatch.setattr(audit_module, "PRIMES", (211,))
-    monkeypatch.setattr(audit_module._System, "_fingerprint_sets", recording)
+    monkeypatch.setattr(audit_blocks, "PRIMES", (211,))  # read by _System.blocks
+    monkeypatch.setattr(_System, "_fingerprint_sets", recording)
     for seed in range(2):
         figures = big_club(40, seed)
         assert found_sets(figures) == expected[seed] == brute_sets(figures)
@@ -110,7 +111,8 @@ def test_fingerprint_collisions_are_rejected_by_the_exact_check(monkeypatch):
 def test_the_older_search_takes_over_when_no_lift_checks_out(monkeypatch):
     figures = big_club(16, 3)
     expected = brute_sets(figures)
-    monkeypatch.setattr(audit_module, "_lift", lambda residues, p: None)
+    for reader in (audit_blocks, audit_search):  # every module that lifts residues
+        monkeypatch.setattr(reader, "_lift", lambda residues, p: None)
     assert found_sets(figures) == expected
 
 
@@ -120,9 +122,9 @@ def test_coupling_rows_give_the_same_answer(monkeypatch):
     for seed in range(2):
         figures = [f for f in big_club(40, seed) if not f.key.startswith("hist|d0")]  # n rows span bins
         expected = brute_sets(figures)
-        monkeypatch.setattr(audit_module, "_BLOCK_ROWS", 0)
+        monkeypatch.setattr(audit_blocks, "_BLOCK_ROWS", 0)
         assert found_sets(figures) == expected
-        monkeypatch.setattr(audit_module, "_BLOCK_ROWS", 64)
+        monkeypatch.setattr(audit_blocks, "_BLOCK_ROWS", 64)
 
 
 def test_the_answer_does_not_depend_on_the_order_of_the_figures():
@@ -138,7 +140,7 @@ def test_the_answer_does_not_depend_on_the_order_of_the_figures():
 
 @pytest.fixture
 def coupled(monkeypatch):
-    monkeypatch.setattr(audit_module, "_BLOCK_ROWS", 0)
+    monkeypatch.setattr(audit_blocks, "_BLOCK_ROWS", 0)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
