@@ -12,9 +12,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import FirmKind, User
 from ..periods.services import parse_month
-from ..permissions import consenting_supplier_ids, works_in_club
+from ..permissions import works_in_club
 from . import queries
-from .disclosure import FACILITATOR, GOVERNOR, MEMBER, Viewer
+from .disclosure import FACILITATOR, MEMBER, Viewer
 from .export import release_json
 
 
@@ -32,7 +32,7 @@ def _viewer(club, as_firm: str | None, as_user: str | None) -> Viewer:
     if as_firm:
         firm = get_firm(as_firm, club)
         if firm.kind == FirmKind.GOVERNOR:
-            return Viewer(GOVERNOR, club.id, firm.id, frozenset(consenting_supplier_ids(firm)))
+            return Viewer.for_governor(firm)
         return Viewer(MEMBER, club.id, firm.id)
     return Viewer(FACILITATOR, club.id)
 

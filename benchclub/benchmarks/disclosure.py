@@ -91,14 +91,21 @@ class Viewer:
     def for_user(cls, user: Any, club: Any) -> Viewer:
         """The viewer for a logged-in user looking at a club; a governor's consents are read now."""
         from ..models import Role
-        from ..permissions import consenting_supplier_ids
 
         club_id = club if isinstance(club, int) else club.id
         if user.role in (Role.FACILITATOR, Role.ADMIN):
             return cls(FACILITATOR, club_id, None, frozenset(), user.id)
         if user.role == Role.GOVERNOR:
-            return cls(GOVERNOR, club_id, user.firm_id, frozenset(consenting_supplier_ids(user.firm)), user.id)
+            return cls.for_governor(user.firm, user.id)
         return cls(MEMBER, club_id, user.firm_id, frozenset(), user.id)
+
+    @classmethod
+    def for_governor(cls, governor: Any, user_id: int | None = None) -> Viewer:
+        """A governor firm's view (its consenting suppliers, read now, are known to it): its own staff's,
+        or the admin's read-only copy of it, or the CLI's `--as-firm`."""
+        from ..permissions import consenting_supplier_ids
+
+        return cls(GOVERNOR, governor.club_id, governor.id, frozenset(consenting_supplier_ids(governor)), user_id)
 
 
 def group_block_reason(n_group: int, n_rest: int, club: Any, *, known_group: int = 0,

@@ -8,9 +8,7 @@ imports anything. This module only turns that reach into row errors.
 """
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -21,6 +19,7 @@ from ..catalogue import list_kpis
 from ..csvimport import ImportRejectedError, RowError, all_or_nothing
 from ..errors import DomainError
 from ..extensions import db
+from ..gcpause import collector_paused
 from ..models import Firm, FirmKind, KpiDefinition, KpiValue, Period, PeriodStatus, SupplyLink, User
 from ..periods.services import parse_month
 from ..permissions import ImportReach, value_import_reach
@@ -393,24 +392,11 @@ def _duplicate_key(row: CsvRow) -> tuple[str, str, str, str]:
     return row.firm, row.period, row.kpi, source
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of short-lived, cycle-free row objects
-    are built: otherwise it walks every live object again and again (seen in the profile)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def plan_rows(rows: list[CsvRow], *, actor: User | None) -> ImportPlan:
     """Check parsed rows under the actor's role rules; nothing is written."""
     resolver, plan, seen = _Resolver(ImportScope.of(actor)), ImportPlan(), {}
     resolver.preload(rows)
-    with _collector_paused():
+    with collector_paused():
         _plan_all(rows, resolver, plan, seen)
     plan.kpi_counts = {club_id: len(kpis) for club_id, kpis in resolver._kpis.items()}
     return plan
@@ -434,7 +420,7 @@ def _plan_all(rows: list[CsvRow], resolver: _Resolver, plan: ImportPlan, seen: d
 
 def plan_import(data: bytes, *, actor: User | None, limit: int) -> ImportPlan:
     """Read and check a whole file (size first, then UTF-8, header, every row)."""
-    with _collector_paused():
+    with collector_paused():
         rows, errors = read_rows(data, limit=limit)
     if errors:
         return ImportPlan(errors=errors)
@@ -458,7 +444,7 @@ def _write_plan(plan: ImportPlan, actor: User | None, via: str) -> None:
     # Rows are written in one global order (firm, KPI, period, source), so two imports touching the same
     # rows queue behind each other instead of deadlocking (each waits for the row the other holds).
     ordered = sorted(plan.rows, key=attrgetter("firm.id", "kpi.id", "period.id", "source.id"))
-    with _collector_paused():
+    with collector_paused():
         write_planned(ordered, actor=actor, via=via)
     db.session.flush()
     own = [r for r in plan.rows if r.source.id == r.firm.id]

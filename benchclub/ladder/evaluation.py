@@ -4,10 +4,7 @@ Evaluation runs for every governor of a club when a period closes (subscriber be
 """
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 from ..audit import record
 from ..errors import DomainError
 from ..extensions import db
+from ..gcpause import collector_paused
 from ..models import (
     ActionStatus,
     Certificate,
@@ -275,24 +273,6 @@ def _evaluation_rows(governor: Firm, period: str, links: list, *, actor: User | 
     return ladder, rows
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector while a governor's evaluations are built and stored.
-
-    An evaluation allocates a few hundred thousand small, acyclic objects per 5,000 suppliers (facts,
-    evidence, criteria dicts) that all live until the insert; each time enough of them survive, the
-    collector walks the whole heap again, which cost as much as the rules themselves. Reference counting
-    frees them as before; the collector resumes (if it was on) when the block ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _record_evaluation(governor: Firm, ladder: Ladder, period: str, rows: list[dict], actor: User | None) -> None:
     record(actor, "evaluate", "ladder", ladder.id, club_id=governor.club_id,
            summary=f"{governor.code} ladder v{ladder.version} evaluated for {period}: "
@@ -306,7 +286,7 @@ def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None)
     evaluation supersedes the pair's older pending recommendations.
     """
     links = list_links(governor)
-    with _collector_paused():
+    with collector_paused():
         ladder, rows = _evaluation_rows(governor, period, links, actor=actor)
         stored = [LadderEvaluation(**row) for row in rows]
         db.session.add_all(stored)
@@ -325,7 +305,7 @@ def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> in
                                                          Firm.active.is_(True))).all()
     count = 0
     for governor in governors:
-        with _collector_paused():
+        with collector_paused():
             ladder, rows = _evaluation_rows(governor, period, _link_rows(governor), actor=actor)
             if rows:
                 db.session.execute(sa.insert(LadderEvaluation), rows)

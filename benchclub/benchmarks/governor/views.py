@@ -11,13 +11,12 @@ from ...permissions import (
     Role,
     can_read_governor_pages,
     can_view_governor_benchmarks,
-    consenting_supplier_ids,
     role_required,
 )
 from .. import charts, queries
 from ..blueprint import bp
 from ..dashboard import build_dashboard
-from ..disclosure import GOVERNOR, Viewer
+from ..disclosure import Viewer
 from .points import governor_supplier_points
 
 
@@ -32,7 +31,7 @@ def governor_view():
     if governor is None:
         return pick_governor()
     club = governor.club
-    viewer = Viewer(GOVERNOR, club.id, governor.id, frozenset(consenting_supplier_ids(governor)), current_user.id)
+    viewer = Viewer.for_governor(governor, current_user.id)
     board = build_dashboard(viewer, club, request.args.get("period"), request.args.get("group"))
     kpis = [r.kpi for r in board.rows]
     selected = next((r for r in board.rows if r.kpi.code == request.args.get("kpi")), board.rows[0] if board.rows else None)

@@ -12,13 +12,12 @@ from ...permissions import (
     can_download_benchmarks,
     can_read_governor_pages,
     can_view_member_benchmarks,
-    consenting_supplier_ids,
     role_required,
 )
 from .. import charts, queries
 from ..blueprint import bp
 from ..dashboard import build_dashboard, build_kpi_detail, pick_month
-from ..disclosure import GOVERNOR, Viewer
+from ..disclosure import Viewer
 from ..export import dashboard_csv, dashboard_json
 from . import charts as member_charts
 from .position import build_positions, by_gap
@@ -101,7 +100,7 @@ def download(fmt: str):
             return pick_governor()
         read_only_context(governor, f"benchmarks download ({fmt})")
         club = governor.club
-        viewer = Viewer(GOVERNOR, club.id, governor.id, frozenset(consenting_supplier_ids(governor)), current_user.id)
+        viewer = Viewer.for_governor(governor, current_user.id)
     elif can_download_benchmarks(current_user):
         club = current_user.firm.club
         viewer = Viewer.for_user(current_user, club)
