@@ -108,6 +108,18 @@ class Viewer:
         return cls(GOVERNOR, governor.club_id, governor.id, frozenset(consenting_supplier_ids(governor)), user_id)
 
 
+def rest_of_club(n_all: int | None, n_group: int, club_withheld: str | None) -> int:
+    """The reporters outside a group that rule 3's per-group second line counts (`n_rest`).
+
+    None when the whole-club figure is itself withheld from the viewer: there is nothing to subtract
+    the group from, and the exact audit has already decided the pair (it withheld the club figure to
+    keep the group). Counting them anyway suppressed both, and the picker offered an empty group.
+    """
+    if n_all is None or club_withheld is not None:
+        return 0
+    return max(n_all - n_group, 0)
+
+
 def group_block_reason(n_group: int, n_rest: int, club: Any, *, known_group: int = 0,
                        known_rest: int = 0) -> str | None:
     """Why a group's statistics may not be released (rules 1, 3, 7), or None when they may."""
@@ -342,7 +354,7 @@ from .plan import (  # noqa: E402
     released_keys,
 )
 
-__all__ = ["EarlierRevision", "audit_counts", "governor_release", "offered_groups", "GroupRelease", "PeriodFacts", "ReleasePlan", "ShareRelease", "group_phrase",
+__all__ = ["EarlierRevision", "audit_counts", "rest_of_club", "governor_release", "offered_groups", "GroupRelease", "PeriodFacts", "ReleasePlan", "ShareRelease", "group_phrase",
            "members_by_group", "plan_release", "released_keys"]
 
 

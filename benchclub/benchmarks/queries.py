@@ -38,6 +38,7 @@ from .disclosure import (
     Viewer,
     governor_release,
     offered_groups,
+    rest_of_club,
     release_share,
     release_stat,
 )
@@ -146,7 +147,8 @@ def _governor_releases(snapshot_ids: list[int], group_key: str, viewer: Viewer, 
             if g != group_key or (kpi_code and code != kpi_code):
                 continue
             everyone = plan.stats.get((code, "all"))
-            n_rest = (len(everyone.firm_ids) if everyone else 0) - len(rel.firm_ids)
+            n_rest = rest_of_club(len(everyone.firm_ids) if everyone else None, len(rel.firm_ids),
+                                  everyone.withheld if everyone else None)
             out[(sid, code)] = release_stat(RawStat.from_row(rel), viewer, club, n_rest=n_rest)
     return out
 
@@ -177,7 +179,7 @@ def release_for_snapshots(snapshot_ids: list[int], group_key: str, viewer: Viewe
     if kpi_code:
         query = query.where(SnapshotStat.kpi_code == kpi_code)
     stat_rows = list(db.session.scalars(query))
-    n_all = {(r.snapshot_id, r.kpi_code): r.n for r in stat_rows if r.group_key == "all"}
+    club_rows = {(r.snapshot_id, r.kpi_code): r for r in stat_rows if r.group_key == "all"}
     own = {}
     if viewer.firm_id is not None and viewer.is_member:
         for r in _firm_rows(snapshot_ids, {viewer.firm_id}, groups, kpi_code):
@@ -191,9 +193,11 @@ def release_for_snapshots(snapshot_ids: list[int], group_key: str, viewer: Viewe
             continue
         key = (r.snapshot_id, r.kpi_code)
         mine_all, mine_group = own.get(key + ("all",)), own.get(key + (group_key,))
+        everyone = club_rows.get(key)
         known_group, known_all = known.get(key + (group_key,), []), known.get(key + ("all",), [])
         out[key] = release_stat(
-            RawStat.from_row(r), viewer, club, n_rest=n_all.get(key, r.n) - r.n,
+            RawStat.from_row(r), viewer, club,
+            n_rest=rest_of_club(everyone.n if everyone else None, r.n, everyone.withheld if everyone else None),
             own_value=mine_all.value if mine_all else None,
             own_rank=mine_group.percentile_rank if mine_group else None,
             known_group=len(known_group), known_rest=len(known_all) - len(known_group), known_values=known_group)
@@ -230,14 +234,22 @@ def released_shares(snapshot: Snapshot | None, group_key: str, viewer: Viewer, c
                               n_withheld=r.n_withheld) for (g, _), r in sorted(plan.shares.items()) if g == group_key]
     rows = list(db.session.scalars(sa.select(SnapshotCertShare).where(
         SnapshotCertShare.snapshot_id == snapshot.id, SnapshotCertShare.group_key.in_((group_key, "all")))))
-    totals = {r.standard: r.n_firms for r in rows if r.group_key == "all"}
+    totals = {r.standard: r for r in rows if r.group_key == "all"}
     known_ids = set(viewer.known_firm_ids) if viewer.is_governor else set()
     known_group = _known_in_group(snapshot.id, group_key, known_ids)
     known_all = _known_in_group(snapshot.id, "all", known_ids)
-    return [release_share(r.standard, r.n_firms, r.n_holding, viewer, club, n_rest=totals.get(r.standard, 0) - r.n_firms,
+    return [release_share(r.standard, r.n_firms, r.n_holding, viewer, club,
+                          n_rest=_share_rest(totals.get(r.standard), r.n_firms),
                           known_group=known_group, known_rest=known_all - known_group, withheld=r.withheld,
                           n_withheld=r.n_withheld)
             for r in rows if r.group_key == group_key]
+
+
+def _share_rest(club_row: SnapshotCertShare | None, n_group: int) -> int:
+    """`rest_of_club` for a certificate share, from the standard's whole-club row."""
+    if club_row is None:
+        return 0
+    return rest_of_club(club_row.n_firms, n_group, club_row.withheld)
 
 
 def _known_in_group(snapshot_id: int, group_key: str, known_ids: set[int]) -> int:

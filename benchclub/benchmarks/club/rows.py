@@ -9,7 +9,7 @@ from ...catalogue import list_kpis
 from ...models import Club, Firm, KpiDefinition, Period, User
 from ...periods.services import find_period, list_periods
 from .. import queries, stats
-from ..disclosure import RawStat, ReleasedStat, Viewer, release_stat
+from ..disclosure import RawStat, ReleasedStat, Viewer, release_stat, rest_of_club
 from ..snapshots import compute_kpi_groups, load_period_inputs
 
 
@@ -101,8 +101,8 @@ def _preview_rows(club: Club, viewer: Viewer, period: Period, group: str) -> lis
             rows.append(ClubKpiRow(kpi, queries.empty_release(kpi.code, group, club)))
             continue
         raw = RawStat(kpi.code, group, len(result.firm_ids), result.summary, result.histogram, result.withheld)
-        n_all = len(results["all"].firm_ids)
-        stat = release_stat(raw, viewer, club, n_rest=n_all - raw.n)
+        everyone = results["all"]
+        stat = release_stat(raw, viewer, club, n_rest=rest_of_club(len(everyone.firm_ids), raw.n, everyone.withheld))
         best, tail = _split(kpi, {f: values[f] for f in result.firm_ids}, result.ranks, firms)
         rows.append(ClubKpiRow(kpi, stat, best, tail))
     return rows
