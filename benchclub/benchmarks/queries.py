@@ -38,9 +38,9 @@ from .disclosure import (
     Viewer,
     governor_release,
     offered_groups,
-    rest_of_club,
     release_share,
     release_stat,
+    rest_of_club,
 )
 from .snapshots import earlier_revisions, snapshot_facts
 
