@@ -17,6 +17,7 @@ from ..errors import ConflictError
 from ..extensions import db
 from ..models import AuditEntry, Firm, KpiDefinition, KpiValue, Period, User
 from ..models._base import utcnow
+from ..sqlbulk import insert_rows
 from .validation import CheckedValue, describe
 
 BATCH = 5000  # rows per executemany: bounded memory, few round trips
@@ -69,13 +70,9 @@ def _to_driver(column: sa.Column) -> Callable[[Any], Any]:
 
 
 def _raw_insert(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT ... executemany straight to the driver: tens of thousands of rows without SQLAlchemy's
-    per-row parameter processing (values are already in driver types, see _to_driver)."""
-    mark = "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    conn = db.session.connection()
-    for start in range(0, len(rows), BATCH):
-        conn.exec_driver_sql(sql, rows[start:start + BATCH])
+    """Straight to the driver (COPY on PostgreSQL, executemany elsewhere): tens of thousands of rows without
+    SQLAlchemy's per-row parameter processing (values are already in driver types, see _to_driver)."""
+    insert_rows(table.name, columns, rows)
 
 
 class _AuditRows:
