@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..chart_theme import COMPARATOR_COLOURS, GRID, OKABE_ITO, themed
-from .disclosure import ReleasedShare, ReleasedStat
+from .disclosure import ReleasedShare, ReleasedStat, group_phrase
 
 QUANTILES = (("p10", 10), ("p25", 25), ("p50", 50), ("p75", 75), ("p90", 90))
 
@@ -73,7 +73,7 @@ def distribution_chart(kpi: Any, stat: ReleasedStat, comparators: Sequence[Any],
     """Tail distribution as a quantile curve (P10..P90 as released), comparators beside it, own value marked;
     `points` (name, value, quartile band) are a governor's consenting suppliers, drawn in their bands."""
     released = [(pct, stat.stats[k]) for k, pct in QUANTILES if k in stat.stats]
-    title = f"{kpi.name}: where the club stands"
+    title = f"{kpi.name}: where {group_phrase(stat.group_key or 'all')} stands"
     if len(released) < 2:
         return Chart(chart_id, title, None, empty=stat.reason or "Too few released statistics to draw a curve.")
     traces = [{"type": "scatter", "mode": "lines+markers", "name": "Peers (released quantiles)",
