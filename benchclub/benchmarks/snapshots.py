@@ -245,11 +245,12 @@ def _cert_rows(snapshot_id: int, plan: ReleasePlan) -> list[dict]:
                  withheld=r.withheld, n_withheld=r.n_withheld) for (g, s), r in sorted(plan.shares.items())]
 
 
-def _new_snapshot(period: Period) -> Snapshot:
-    """Retire the current revision (if any) and add the next one."""
+def _new_snapshot(period: Period, frozen: dict) -> Snapshot:
+    """Retire the current revision (if any) and add the next one (one INSERT, its frozen facts included)."""
     latest = db.session.scalar(sa.select(sa.func.max(Snapshot.revision)).where(Snapshot.period_id == period.id))
     db.session.execute(sa.update(Snapshot).where(Snapshot.period_id == period.id).values(is_current=False))
-    snapshot = Snapshot(club_id=period.club_id, period_id=period.id, revision=(latest or 0) + 1, is_current=True)
+    snapshot = Snapshot(club_id=period.club_id, period_id=period.id, revision=(latest or 0) + 1, is_current=True,
+                        frozen=frozen)
     db.session.add(snapshot)
     db.session.flush()
     return snapshot
@@ -294,8 +295,7 @@ def publish_snapshot(period: Period, *, actor: User | None = None, reason: str =
     standards = sorted(set(DEFAULT_STANDARDS) | set(inputs.certificates))
     facts = period_facts(inputs, standards)
     plan = plan_release(facts, inputs.club, earlier=earlier_revisions(period.id))
-    snapshot = _new_snapshot(period)
-    snapshot.frozen = frozen_facts(facts, released_keys(plan, Thresholds.from_club(inputs.club)))
+    snapshot = _new_snapshot(period, frozen_facts(facts, released_keys(plan, Thresholds.from_club(inputs.club))))
     stat_rows, cert_rows = _stat_rows(snapshot.id, plan), _cert_rows(snapshot.id, plan)
     firm_rows = _firm_rows(snapshot.id, facts, plan)
     for model, rows in ((SnapshotStat, stat_rows), (SnapshotCertShare, cert_rows)):
