@@ -271,6 +271,8 @@ def _firm_rows(snapshot_id: int, facts: PeriodFacts, plan: ReleasePlan) -> list[
     ranks_all: dict[str, dict[int, int | None]] = {}
     for (code, group), result in plan.stats.items():
         dim, value = SnapshotFirm.dimension_of(group)
+        if not dim:
+            raise ValueError(f"not a peer group of group_keys_for: {group!r}")
         if dim == "all":
             ranks_all[code] = result.ranks
             continue

@@ -138,22 +138,26 @@ class SnapshotFirm(db.Model):
 
     @staticmethod
     def dimension_of(group_key: str) -> tuple[str, str]:
-        """'sector:Castings' -> ('sector', 'Castings'); 'all' -> ('all', '')."""
+        """'sector:Castings' -> ('sector', 'Castings'); 'all' -> ('all', ''); a key of no known dimension
+        (e.g. typed into a URL) -> ('', key): no firm is in it."""
         dim, _, value = group_key.partition(":")
-        if dim != "all" and dim not in GROUP_DIMENSIONS:
-            raise ValueError(f"not a peer group: {group_key!r}")
-        return dim, value
+        if dim == "all" and not value:
+            return "all", ""
+        return (dim, value) if dim in GROUP_DIMENSIONS else ("", group_key)
 
     @classmethod
     def in_group(cls, group_key: str) -> sa.ColumnElement[bool]:
         """SQL condition: the row's firm was in this group of its snapshot."""
         dim, value = cls.dimension_of(group_key)
+        if not dim:
+            return sa.false()
         return sa.true() if dim == "all" else getattr(cls, dim) == value
 
     @classmethod
     def rank_in(cls, group_key: str) -> sa.ColumnElement[int | None]:
-        """The rank column of the group's dimension."""
-        return getattr(cls, f"rank_{cls.dimension_of(group_key)[0]}")
+        """The rank column of the group's dimension (NULL for a key of no known dimension)."""
+        dim = cls.dimension_of(group_key)[0]
+        return getattr(cls, f"rank_{dim}") if dim else sa.null()
 
     @staticmethod
     def group_ranks(row: Any) -> list[tuple[str, int | None]]:

@@ -85,6 +85,9 @@ def test_one_firm_row_per_kpi_holds_the_firm_s_groups_and_its_rank_in_each(db):
     assert sorted(r.firm_id for r in tier_rows) == sorted(plan.stats[("otd_pct", "tier:1")].firm_ids)
     assert all(r.group_key == "tier:1" and r.percentile_rank == plan.stats[("otd_pct", "tier:1")].ranks[r.firm_id]
                for r in tier_rows)
+    # a key of no known dimension (typed into a URL) places no firm, as before
+    assert identified_rows(snapshot.id, "bogus") == {} and identified_rows(snapshot.id, "all:x") == {}
+    assert identified_rows(snapshot.id, "sector:Nope") == {}
 
 
 def test_snapshot_facts_read_the_compact_and_the_older_frozen_format(db):
