@@ -99,8 +99,8 @@ def _supplier_groups(club: Club) -> tuple[dict[int, list[str]], set[int]]:
 def select_tuples(query: sa.Select) -> list[tuple]:
     """The rows of a Core select as the DB-API cursor returns them: plain tuples, no per-row Result work.
 
-    Only for selects of integer, float and string columns, whose values need no conversion, run after
-    the session's last autoflush (the caller's previous ORM query). Reading a close's 45,000 KPI values
+    Only for selects whose parameters and columns are plain integers, floats and strings (no type
+    conversion either way), run after the session's last autoflush (the caller's previous ORM query). Reading a close's 45,000 KPI values
     through a Result cost more than the query itself.
     """
     connection = db.session.connection()

@@ -140,10 +140,10 @@ class SnapshotFirm(db.Model):
     def dimension_of(group_key: str) -> tuple[str, str]:
         """'sector:Castings' -> ('sector', 'Castings'); 'all' -> ('all', ''); a key of no known dimension
         (e.g. typed into a URL) -> ('', key): no firm is in it."""
-        dim, _, value = group_key.partition(":")
-        if dim == "all" and not value:
+        if group_key == "all":
             return "all", ""
-        return (dim, value) if dim in GROUP_DIMENSIONS else ("", group_key)
+        dim, colon, value = group_key.partition(":")
+        return (dim, value) if colon and dim in GROUP_DIMENSIONS else ("", group_key)
 
     @classmethod
     def in_group(cls, group_key: str) -> sa.ColumnElement[bool]:

@@ -87,7 +87,8 @@ def test_one_firm_row_per_kpi_holds_the_firm_s_groups_and_its_rank_in_each(db):
                for r in tier_rows)
     # a key of no known dimension (typed into a URL) places no firm, as before
     assert identified_rows(snapshot.id, "bogus") == {} and identified_rows(snapshot.id, "all:x") == {}
-    assert identified_rows(snapshot.id, "sector:Nope") == {}
+    assert identified_rows(snapshot.id, "sector:Nope") == {} and identified_rows(snapshot.id, "all:") == {}
+    assert identified_rows(snapshot.id, "sector") == {}
 
 
 def test_snapshot_facts_read_the_compact_and_the_older_frozen_format(db):
