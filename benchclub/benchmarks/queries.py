@@ -153,15 +153,33 @@ def _governor_releases(snapshot_ids: list[int], group_key: str, viewer: Viewer, 
     return out
 
 
+@dataclass(frozen=True)
+class FirmRow:
+    """A firm's frozen value and percentile rank within one group of a snapshot (read side of SnapshotFirm,
+    whose one row per snapshot, KPI and firm holds every group of the firm)."""
+
+    snapshot_id: int
+    kpi_code: str
+    group_key: str
+    firm_id: int
+    value: float
+    percentile_rank: int | None
+
+
 def _firm_rows(snapshot_ids: list[int], firm_ids: set[int], groups: tuple[str, ...],
-               kpi_code: str | None) -> list[SnapshotFirm]:
+               kpi_code: str | None) -> list[FirmRow]:
+    """The given firms' rows of the given groups (each firm's groups at that snapshot)."""
     if not firm_ids:
         return []
-    query = sa.select(SnapshotFirm).where(SnapshotFirm.snapshot_id.in_(snapshot_ids),
-                                          SnapshotFirm.firm_id.in_(firm_ids), SnapshotFirm.group_key.in_(groups))
+    query = sa.select(SnapshotFirm.__table__).where(
+        SnapshotFirm.snapshot_id.in_(snapshot_ids), SnapshotFirm.firm_id.in_(firm_ids),
+        sa.or_(*(SnapshotFirm.in_group(g) for g in groups))
+    ).order_by(SnapshotFirm.snapshot_id, SnapshotFirm.firm_id, SnapshotFirm.kpi_code)
     if kpi_code:
         query = query.where(SnapshotFirm.kpi_code == kpi_code)
-    return list(db.session.scalars(query))
+    wanted = dict.fromkeys(groups)
+    return [FirmRow(r.snapshot_id, r.kpi_code, g, r.firm_id, r.value, rank)
+            for r in db.session.execute(query) for g, rank in SnapshotFirm.group_ranks(r) if g in wanted]
 
 
 def release_for_snapshots(snapshot_ids: list[int], group_key: str, viewer: Viewer, club: Club,
@@ -257,7 +275,7 @@ def _known_in_group(snapshot_id: int, group_key: str, known_ids: set[int]) -> in
     if not known_ids:
         return 0
     return db.session.scalar(sa.select(sa.func.count(sa.distinct(SnapshotFirm.firm_id))).where(
-        SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.group_key == group_key,
+        SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.in_group(group_key),
         SnapshotFirm.firm_id.in_(known_ids))) or 0
 
 
@@ -302,19 +320,21 @@ def club_firms(club: Club) -> dict[int, Firm]:
     return {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.club_id == club.id))}
 
 
-def identified_rows(snapshot_id: int, group_key: str) -> dict[str, list[SnapshotFirm]]:
+def identified_rows(snapshot_id: int, group_key: str) -> dict[str, list[FirmRow]]:
     """KPI code -> the snapshot's per-firm rows of one group: identified, for the facilitator only (rule 8)."""
-    by_kpi: dict[str, list[SnapshotFirm]] = {}
-    for row in db.session.scalars(sa.select(SnapshotFirm).where(
-            SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.group_key == group_key)):
-        by_kpi.setdefault(row.kpi_code, []).append(row)
+    by_kpi: dict[str, list[FirmRow]] = {}
+    for row in db.session.execute(
+            sa.select(SnapshotFirm.kpi_code, SnapshotFirm.firm_id, SnapshotFirm.value, SnapshotFirm.rank_in(group_key))
+            .where(SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.in_group(group_key))
+            .order_by(SnapshotFirm.kpi_code, SnapshotFirm.firm_id)):
+        by_kpi.setdefault(row[0], []).append(FirmRow(snapshot_id, row[0], group_key, row[1], row[2], row[3]))
     return by_kpi
 
 
 def known_firm_values(snapshot_id: int, kpi_code: str, firm_ids: set[int]) -> list[tuple[float, Firm]]:
-    """(frozen value, firm) of the given firms in the snapshot's whole-club rows for one KPI, by firm name:
-    a governor's consenting suppliers only (rule 7); never a percentile rank."""
+    """(frozen value, firm) of the given firms in the snapshot for one KPI (every row is in the whole club),
+    by firm name: a governor's consenting suppliers only (rule 7); never a percentile rank."""
     return [(value, firm) for value, firm in db.session.execute(
         sa.select(SnapshotFirm.value, Firm).join(Firm, Firm.id == SnapshotFirm.firm_id).where(
             SnapshotFirm.snapshot_id == snapshot_id, SnapshotFirm.kpi_code == kpi_code,
-            SnapshotFirm.group_key == "all", SnapshotFirm.firm_id.in_(firm_ids)).order_by(Firm.name))]
+            SnapshotFirm.firm_id.in_(firm_ids)).order_by(Firm.name))]

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from ..audit import record
 from ..extensions import db
 from ..models import (
+    GROUP_DIMENSIONS,
     Certificate,
     Club,
     Firm,
@@ -95,6 +96,26 @@ def _supplier_groups(club: Club) -> tuple[dict[int, list[str]], set[int]]:
     return groups, {r.id for r in rows if r.active}
 
 
+def select_tuples(query: sa.Select) -> list[tuple]:
+    """The rows of a Core select as the DB-API cursor returns them: plain tuples, no per-row Result work.
+
+    Only for selects whose parameters and columns are plain integers, floats and strings (no type
+    conversion either way), run after the session's last autoflush (the caller's previous ORM query). Reading a close's 45,000 KPI values
+    through a Result cost more than the query itself.
+    """
+    connection = db.session.connection()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def load_period_inputs(period: Period) -> PeriodInputs:
     """Self-reported, non-nil values of supplier firms for the period, their groups and certificates."""
     club = period.club
@@ -103,21 +124,19 @@ def load_period_inputs(period: Period) -> PeriodInputs:
         .order_by(KpiDefinition.position, KpiDefinition.id)))
     groups_of, active_ids = _supplier_groups(club)
     inputs = PeriodInputs(club, period, kpis, groups_of, active_ids)
-    code_of = {k.id: k.code for k in kpis}
-    rows = db.session.execute(
-        sa.select(KpiValue.firm_id, KpiValue.kpi_id, KpiValue.value).where(
-            KpiValue.period_id == period.id, KpiValue.source_firm_id == KpiValue.firm_id,
-            KpiValue.is_nil.is_(False), KpiValue.value.is_not(None))
-    ).all()
-    for firm_id, kpi_id, value in rows:
-        if kpi_id in code_of and firm_id in groups_of:
-            inputs.values.setdefault(code_of[kpi_id], {})[firm_id] = float(value)
+    by_kpi: dict[int, dict[int, float]] = {k.id: {} for k in kpis}
+    for firm_id, kpi_id, value in select_tuples(
+            sa.select(KpiValue.firm_id, KpiValue.kpi_id, KpiValue.value).where(
+                KpiValue.period_id == period.id, KpiValue.source_firm_id == KpiValue.firm_id,
+                KpiValue.is_nil.is_(False), KpiValue.value.is_not(None))):
+        if kpi_id in by_kpi and firm_id in groups_of:
+            by_kpi[kpi_id][firm_id] = float(value)
+    inputs.values = {k.code: by_kpi[k.id] for k in kpis if by_kpi[k.id]}
     end = month_end(period.month)
     certs = db.session.execute(
-        sa.select(Certificate.firm_id, Certificate.standard).where(
-            Certificate.firm_id.in_(active_ids) if active_ids else sa.false(),
-            Certificate.issued_on <= end, Certificate.expires_on >= end)
-    ).all()
+        sa.select(Certificate.firm_id, Certificate.standard).join(Firm, Firm.id == Certificate.firm_id).where(
+            Firm.club_id == club.id, Firm.kind == FirmKind.SUPPLIER, Firm.active.is_(True),
+            Certificate.issued_on <= end, Certificate.expires_on >= end))
     for firm_id, standard in certs:
         inputs.certificates.setdefault(standard, set()).add(firm_id)
     return inputs
@@ -144,11 +163,27 @@ def compute_kpi_groups(values: Mapping[int, float], groups_of: Mapping[int, Sequ
 
 
 def frozen_facts(facts: PeriodFacts, released: frozenset[str]) -> dict:
-    """The JSON kept on a snapshot: what a governor's view or a later republication must audit against."""
-    return {"groups": {str(f): list(g) for f, g in facts.groups_of.items()}, "active": sorted(facts.active),
-            "edges": {k: list(e) for k, e in facts.edges.items()}, "higher": dict(facts.higher),
-            "standards": list(facts.standards),
+    """The JSON kept on a snapshot: what a governor's view or a later republication must audit against.
+
+    Each firm's groups are stored once per distinct combination ("group_sets": the combinations,
+    "group_firms"/"group_of": each firm and the index of its combination): a few hundred short lists
+    instead of one list per firm. `snapshot_facts` also reads the older {"groups": {firm: [keys]}}.
+    """
+    sets: dict[tuple[str, ...], int] = {}
+    firms = list(facts.groups_of)
+    of = [sets.setdefault(tuple(g), len(sets)) for g in facts.groups_of.values()]
+    return {"group_sets": [list(g) for g in sets], "group_firms": firms, "group_of": of,
+            "active": sorted(facts.active), "edges": {k: list(e) for k, e in facts.edges.items()},
+            "higher": dict(facts.higher), "standards": list(facts.standards),
             "certs": {s: sorted(h) for s, h in facts.certificates.items()}, "released": sorted(released)}
+
+
+def _frozen_groups(frozen: dict) -> dict[int, tuple[str, ...]]:
+    """Each firm's groups from a snapshot's frozen facts, in either stored format."""
+    if "groups" in frozen:  # snapshots published before the compact format
+        return {int(f): tuple(g) for f, g in frozen["groups"].items()}
+    sets = [tuple(g) for g in frozen["group_sets"]]
+    return dict(zip(frozen["group_firms"], map(sets.__getitem__, frozen["group_of"]), strict=True))
 
 
 def snapshot_facts(snapshot: Snapshot) -> tuple[PeriodFacts, frozenset[str]] | None:
@@ -159,9 +194,9 @@ def snapshot_facts(snapshot: Snapshot) -> tuple[PeriodFacts, frozenset[str]] | N
     values: dict[str, dict[int, float]] = defaultdict(dict)
     for code, firm_id, value in db.session.execute(
             sa.select(SnapshotFirm.kpi_code, SnapshotFirm.firm_id, SnapshotFirm.value).where(
-                SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.group_key == "all")):
+                SnapshotFirm.snapshot_id == snapshot.id)):
         values[code][firm_id] = value
-    facts = PeriodFacts({int(f): tuple(g) for f, g in frozen["groups"].items()}, frozenset(frozen["active"]),
+    facts = PeriodFacts(_frozen_groups(frozen), frozenset(frozen["active"]),
                         dict(values), {k: tuple(e) for k, e in frozen["edges"].items()}, dict(frozen["higher"]),
                         {s: frozenset(h) for s, h in frozen["certs"].items()}, tuple(frozen["standards"]))
     return facts, frozenset(frozen["released"])
@@ -180,14 +215,15 @@ def earlier_revisions(period_id: int, before: int | None = None) -> list[Earlier
     return out
 
 
-FIRM_COLUMNS = ("snapshot_id", "kpi_code", "group_key", "firm_id", "value", "percentile_rank")
+FIRM_COLUMNS = ("snapshot_id", "kpi_code", "firm_id", "value", "rank_all",
+                *(c for dim in GROUP_DIMENSIONS for c in (dim, f"rank_{dim}")))
 
 
 def insert_tuples(table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> None:
     """Insert many plain rows in the session's transaction, below SQLAlchemy's per-row parameter handling.
 
-    A close of a 5,000-firm club writes about 225,000 SnapshotFirm rows (firms x KPIs x groups); Core
-    `insert()` spent more time building each row's parameters than the database spent storing them.
+    A close of a 5,000-firm club writes about 45,000 SnapshotFirm rows (firms x KPIs); Core `insert()`
+    spent more time building each row's parameters than the database spent storing them.
     PostgreSQL (psycopg 3) receives them by COPY, other databases by one DB-API executemany.
     """
     if not rows:
@@ -209,14 +245,48 @@ def _cert_rows(snapshot_id: int, plan: ReleasePlan) -> list[dict]:
                  withheld=r.withheld, n_withheld=r.n_withheld) for (g, s), r in sorted(plan.shares.items())]
 
 
-def _new_snapshot(period: Period) -> Snapshot:
-    """Retire the current revision (if any) and add the next one."""
+def _new_snapshot(period: Period, frozen: dict) -> Snapshot:
+    """Retire the current revision (if any) and add the next one (one INSERT, its frozen facts included)."""
     latest = db.session.scalar(sa.select(sa.func.max(Snapshot.revision)).where(Snapshot.period_id == period.id))
     db.session.execute(sa.update(Snapshot).where(Snapshot.period_id == period.id).values(is_current=False))
-    snapshot = Snapshot(club_id=period.club_id, period_id=period.id, revision=(latest or 0) + 1, is_current=True)
+    snapshot = Snapshot(club_id=period.club_id, period_id=period.id, revision=(latest or 0) + 1, is_current=True,
+                        frozen=frozen)
     db.session.add(snapshot)
     db.session.flush()
     return snapshot
+
+
+def _stat_rows(snapshot_id: int, plan: ReleasePlan) -> list[dict]:
+    return [dict(snapshot_id=snapshot_id, kpi_code=code, group_key=group, n=len(result.firm_ids),
+                 histogram=result.histogram, withheld=result.withheld, n_withheld=result.n_withheld,
+                 histogram_withheld=result.histogram_withheld,
+                 **{k: result.summary[k] for k in ("p10", "p25", "p50", "p75", "p90", "mean")})
+            for (code, group), result in sorted(plan.stats.items())]
+
+
+def _firm_rows(snapshot_id: int, facts: PeriodFacts, plan: ReleasePlan) -> list[tuple]:
+    """One tuple per (KPI, firm) in FIRM_COLUMNS order: the value, the rank in "all", and per dimension the
+    firm's group value and rank there (None, None: in no group of that dimension)."""
+    by_code: dict[str, dict[str, tuple[dict, dict]]] = defaultdict(lambda: {d: ({}, {}) for d in GROUP_DIMENSIONS})
+    ranks_all: dict[str, dict[int, int | None]] = {}
+    for (code, group), result in plan.stats.items():
+        dim, value = SnapshotFirm.dimension_of(group)
+        if not dim:
+            raise ValueError(f"not a peer group of group_keys_for: {group!r}")
+        if dim == "all":
+            ranks_all[code] = result.ranks
+            continue
+        members, ranks = by_code[code][dim]
+        members.update(dict.fromkeys(result.firm_ids, value))
+        ranks.update(result.ranks)
+    rows: list[tuple] = []
+    for code in sorted(ranks_all):
+        ids = sorted(ranks_all[code])
+        dims = by_code[code]
+        rows.extend(zip(repeat(snapshot_id), repeat(code), ids, map(facts.values[code].__getitem__, ids),
+                        map(ranks_all[code].__getitem__, ids),
+                        *(map(m.get, ids) for d in GROUP_DIMENSIONS for m in dims[d])))
+    return rows
 
 
 def publish_snapshot(period: Period, *, actor: User | None = None, reason: str = "") -> Snapshot:
@@ -227,18 +297,9 @@ def publish_snapshot(period: Period, *, actor: User | None = None, reason: str =
     standards = sorted(set(DEFAULT_STANDARDS) | set(inputs.certificates))
     facts = period_facts(inputs, standards)
     plan = plan_release(facts, inputs.club, earlier=earlier_revisions(period.id))
-    snapshot = _new_snapshot(period)
-    snapshot.frozen = frozen_facts(facts, released_keys(plan, Thresholds.from_club(inputs.club)))
-    stat_rows, firm_rows = [], []
-    for (code, group), result in sorted(plan.stats.items()):
-        stat_rows.append(dict(snapshot_id=snapshot.id, kpi_code=code, group_key=group, n=len(result.firm_ids),
-                              histogram=result.histogram, withheld=result.withheld, n_withheld=result.n_withheld,
-                              histogram_withheld=result.histogram_withheld,
-                              **{k: result.summary[k] for k in ("p10", "p25", "p50", "p75", "p90", "mean")}))
-        ids = result.firm_ids
-        firm_rows.extend(zip(repeat(snapshot.id), repeat(code), repeat(group), ids,
-                             map(facts.values[code].__getitem__, ids), map(result.ranks.__getitem__, ids)))
-    cert_rows = _cert_rows(snapshot.id, plan)
+    snapshot = _new_snapshot(period, frozen_facts(facts, released_keys(plan, Thresholds.from_club(inputs.club))))
+    stat_rows, cert_rows = _stat_rows(snapshot.id, plan), _cert_rows(snapshot.id, plan)
+    firm_rows = _firm_rows(snapshot.id, facts, plan)
     for model, rows in ((SnapshotStat, stat_rows), (SnapshotCertShare, cert_rows)):
         if rows:
             db.session.execute(model.__table__.insert(), rows)  # Core executemany: no ORM overhead

@@ -1,6 +1,14 @@
 """All models, importable from one place so Alembic sees every table."""
 from .audit import AuditEntry
-from .benchmark import Comparator, ComparatorValue, Snapshot, SnapshotCertShare, SnapshotFirm, SnapshotStat
+from .benchmark import (
+    GROUP_DIMENSIONS,
+    Comparator,
+    ComparatorValue,
+    Snapshot,
+    SnapshotCertShare,
+    SnapshotFirm,
+    SnapshotStat,
+)
 from .certification import DEFAULT_STANDARDS, Certificate, CertificateStatus, certificate_status
 from .club import Club, Firm, FirmKind, SupplyLink, VisitCadence, size_band_for
 from .consent import Consent
@@ -36,7 +44,7 @@ from .workshop import (
 
 __all__ = [
     "ActionStatus", "AuditEntry", "Certificate", "CertificateStatus", "Club", "Comparator", "ComparatorValue",
-    "Consent", "CriterionKind", "DEFAULT_STANDARDS", "DecisionStatus", "Direction", "Firm", "FirmKind",
+    "Consent", "CriterionKind", "DEFAULT_STANDARDS", "DecisionStatus", "Direction", "Firm", "FirmKind", "GROUP_DIMENSIONS",
     "HostStatus", "ImprovementAction", "KpiDefinition", "KpiValue", "Ladder", "LadderCriterion",
     "LadderEvaluation", "LadderStage", "Notification", "Period", "PeriodStatus", "Recommendation",
     "RegistrationStatus", "Role", "Snapshot", "SnapshotCertShare", "SnapshotFirm", "SnapshotStat",

@@ -99,28 +99,76 @@ class SnapshotStat(db.Model):
     histogram_withheld: Mapped[str | None] = mapped_column(sa.String(300), default=None)
 
 
-class SnapshotFirm(db.Model):
-    """A firm's frozen value and percentile rank within one group of a snapshot.
+# Peer-group dimensions besides "all" (benchmarks.snapshots.group_keys_for): a key is "<dimension>:<value>".
+GROUP_DIMENSIONS = ("sector", "size", "tier", "country")
 
-    Only ever shown to that firm itself, to the facilitator, or to a consented governor.
+
+class SnapshotFirm(db.Model):
+    """A firm's frozen value of one KPI in a snapshot, with its percentile rank in each of its peer groups.
+
+    One row per (snapshot, KPI, firm): the firm is in group "all" and in the group of each dimension whose
+    column holds a value (sector "Castings" = group "sector:Castings"; NULL: in no group of that dimension);
+    `rank_<dimension>` is its rank there. Only ever shown to that firm itself, to the facilitator, or to a
+    consented governor. `benchmarks.queries` expands a row into one (group, rank) item per group on read.
     """
 
     __tablename__ = "snapshot_firms"
     __table_args__ = (
-        sa.UniqueConstraint("snapshot_id", "kpi_code", "group_key", "firm_id"),
+        sa.UniqueConstraint("snapshot_id", "kpi_code", "firm_id"),
         # Every read names its snapshot(s): a firm's rows are found by (snapshot, firm), and a close's
-        # ~225,000 new rows (5,000 firms) land at the end of this index instead of all over a
-        # (firm, kpi) index. The unique constraint's leading column serves the foreign key.
+        # ~45,000 new rows (5,000 firms x 9 KPIs) land at the end of this index. The unique constraint's
+        # leading column serves the foreign key and the reads of one group of a snapshot.
         sa.Index("ix_snapshot_firms_snapshot_firm", "snapshot_id", "firm_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="CASCADE"))
     kpi_code: Mapped[str] = mapped_column(sa.String(40))
-    group_key: Mapped[str] = mapped_column(sa.String(120))
     firm_id: Mapped[int] = mapped_column(sa.ForeignKey("firms.id"))
     value: Mapped[float] = mapped_column(sa.Float)
-    percentile_rank: Mapped[int | None] = mapped_column(default=None)
+    rank_all: Mapped[int | None] = mapped_column(default=None)
+    sector: Mapped[str | None] = mapped_column(sa.String(120), default=None)
+    rank_sector: Mapped[int | None] = mapped_column(default=None)
+    size: Mapped[str | None] = mapped_column(sa.String(120), default=None)
+    rank_size: Mapped[int | None] = mapped_column(default=None)
+    tier: Mapped[str | None] = mapped_column(sa.String(120), default=None)
+    rank_tier: Mapped[int | None] = mapped_column(default=None)
+    country: Mapped[str | None] = mapped_column(sa.String(120), default=None)
+    rank_country: Mapped[int | None] = mapped_column(default=None)
+
+    @staticmethod
+    def dimension_of(group_key: str) -> tuple[str, str]:
+        """'sector:Castings' -> ('sector', 'Castings'); 'all' -> ('all', ''); a key of no known dimension
+        (e.g. typed into a URL) -> ('', key): no firm is in it."""
+        if group_key == "all":
+            return "all", ""
+        dim, colon, value = group_key.partition(":")
+        return (dim, value) if colon and dim in GROUP_DIMENSIONS else ("", group_key)
+
+    @classmethod
+    def in_group(cls, group_key: str) -> sa.ColumnElement[bool]:
+        """SQL condition: the row's firm was in this group of its snapshot."""
+        dim, value = cls.dimension_of(group_key)
+        if not dim:
+            return sa.false()
+        return sa.true() if dim == "all" else getattr(cls, dim) == value
+
+    @classmethod
+    def rank_in(cls, group_key: str) -> sa.ColumnElement[int | None]:
+        """The rank column of the group's dimension (NULL for a key of no known dimension)."""
+        dim = cls.dimension_of(group_key)[0]
+        return getattr(cls, f"rank_{dim}") if dim else sa.null()
+
+    @staticmethod
+    def group_ranks(row: Any) -> list[tuple[str, int | None]]:
+        """(group key, percentile rank) of every group the firm of a row (model or selected columns) was in,
+        "all" first."""
+        out = [("all", row.rank_all)]
+        for dim in GROUP_DIMENSIONS:
+            value = getattr(row, dim)
+            if value is not None:
+                out.append((f"{dim}:{value}", getattr(row, f"rank_{dim}")))
+        return out
 
 
 class SnapshotCertShare(db.Model):

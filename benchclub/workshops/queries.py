@@ -62,8 +62,7 @@ def period_figures(club: Club, kpi_code: str, month: str) -> rules.PeriodFigures
         return None
     rows = db.session.execute(
         sa.select(SnapshotFirm.firm_id, SnapshotFirm.value).where(
-            SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi_code,
-            SnapshotFirm.group_key == ALL_GROUP)
+            SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.kpi_code == kpi_code)  # every row is in "all"
     ).all()
     stat = db.session.scalar(sa.select(SnapshotStat).where(
         SnapshotStat.snapshot_id == snapshot.id, SnapshotStat.kpi_code == kpi_code, SnapshotStat.group_key == ALL_GROUP))

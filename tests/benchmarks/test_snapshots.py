@@ -2,7 +2,9 @@
 import sqlalchemy as sa
 
 from benchclub.benchmarks import stats
-from benchclub.benchmarks.snapshots import publish_snapshot
+from benchclub.benchmarks.disclosure import plan_release
+from benchclub.benchmarks.queries import identified_rows
+from benchclub.benchmarks.snapshots import publish_snapshot, snapshot_facts
 from benchclub.extensions import db
 from benchclub.models import AuditEntry, KpiValue, Snapshot, SnapshotCertShare, SnapshotFirm, SnapshotStat
 from benchclub.periods.services import close_period, open_period, reopen_period
@@ -33,8 +35,7 @@ def test_closing_a_period_publishes_aggregates_of_self_reported_values(db):
     assert row.p50 == stats.percentile(expected, 0.5) and row.mean == stats.mean(expected)
     assert sum(b["count"] for b in row.histogram) == 11
     assert all(b["count"] == 0 or b["count"] >= 3 for b in row.histogram)
-    ranks = db.session.scalars(sa.select(SnapshotFirm.percentile_rank).where(
-        SnapshotFirm.snapshot_id == snapshot.id, SnapshotFirm.group_key == "all")).all()
+    ranks = db.session.scalars(sa.select(SnapshotFirm.rank_all).where(SnapshotFirm.snapshot_id == snapshot.id)).all()
     assert len(ranks) == 11 and all(0 <= r <= 100 for r in ranks)
     assert db.session.scalar(sa.select(sa.func.count(SnapshotCertShare.id)).where(
         SnapshotCertShare.snapshot_id == snapshot.id)) > 0
@@ -64,6 +65,43 @@ def test_groups_cover_sector_size_tier_and_country(db):
     assert keys == {"all", "sector:Castings", "size:small", "tier:1", "country:ZA"}
     # tier:1 holds only the 3 linked suppliers and is withheld from members at publication.
     assert _stat(snapshot.id, group="tier:1").withheld is not None
+
+
+def test_one_firm_row_per_kpi_holds_the_firm_s_groups_and_its_rank_in_each(db):
+    bc = build_bench_club(12, kpi_codes=("otd_pct",), close=False)
+    snapshot = publish_snapshot(bc.periods["2025-01"])
+    facts, _ = snapshot_facts(snapshot)
+    plan = plan_release(facts, bc.club)
+    rows = db.session.scalars(sa.select(SnapshotFirm).where(SnapshotFirm.snapshot_id == snapshot.id)).all()
+    assert len(rows) == 12 and len({r.firm_id for r in rows}) == 12
+    linked = 0
+    for row in rows:
+        ranks = SnapshotFirm.group_ranks(row)
+        assert [g for g, _ in ranks] == list(facts.groups_of[row.firm_id])
+        assert ranks == [(g, plan.stats[("otd_pct", g)].ranks[row.firm_id]) for g, _ in ranks]
+        linked += row.tier is not None
+    assert linked == 3
+    tier_rows = identified_rows(snapshot.id, "tier:1")["otd_pct"]
+    assert sorted(r.firm_id for r in tier_rows) == sorted(plan.stats[("otd_pct", "tier:1")].firm_ids)
+    assert all(r.group_key == "tier:1" and r.percentile_rank == plan.stats[("otd_pct", "tier:1")].ranks[r.firm_id]
+               for r in tier_rows)
+    # a key of no known dimension (typed into a URL) places no firm, as before
+    assert identified_rows(snapshot.id, "bogus") == {} and identified_rows(snapshot.id, "all:x") == {}
+    assert identified_rows(snapshot.id, "sector:Nope") == {} and identified_rows(snapshot.id, "all:") == {}
+    assert identified_rows(snapshot.id, "sector") == {}
+
+
+def test_snapshot_facts_read_the_compact_and_the_older_frozen_format(db):
+    bc = build_bench_club(12, kpi_codes=("otd_pct",), close=False)
+    snapshot = publish_snapshot(bc.periods["2025-01"])
+    compact, released = snapshot_facts(snapshot)
+    assert "groups" not in snapshot.frozen and len(snapshot.frozen["group_sets"]) < 12
+    older = {k: v for k, v in snapshot.frozen.items() if not k.startswith("group_")}
+    older["groups"] = {str(f): list(g) for f, g in compact.groups_of.items()}
+    snapshot.frozen = older
+    db.session.flush()
+    assert snapshot_facts(snapshot) == (compact, released)
+    assert set(compact.groups_of) == {f.id for f in bc.suppliers} and compact.values["otd_pct"]
 
 
 def test_a_period_with_no_values_publishes_an_empty_snapshot(db):

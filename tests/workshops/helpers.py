@@ -60,8 +60,7 @@ def publish(club: Club, month: str, kpi_code: str, values: Mapping[Firm, float])
                                 p25=percentile(numbers, 0.25), p50=percentile(numbers, 0.5),
                                 p75=percentile(numbers, 0.75)))
     for firm, value in values.items():
-        db.session.add(SnapshotFirm(snapshot_id=snapshot.id, kpi_code=kpi_code, group_key="all", firm_id=firm.id,
-                                    value=value))
+        db.session.add(SnapshotFirm(snapshot_id=snapshot.id, kpi_code=kpi_code, firm_id=firm.id, value=value))
     db.session.flush()
     return snapshot
 
