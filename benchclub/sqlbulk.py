@@ -1,4 +1,6 @@
-"""Inserting many plain rows inside the session's transaction, below SQLAlchemy's per-row parameter handling.
+"""Reading and inserting many plain rows inside the session's transaction, below SQLAlchemy's per-row
+parameter and result handling (a close's 45,000 KPI values and snapshot rows, an import's values and audit
+entries).
 
 PostgreSQL (psycopg 3) receives them by `COPY ... FROM STDIN`, which is several times faster than an
 executemany of INSERTs there; other databases (SQLite) get one DB-API executemany per batch. The rows
@@ -8,6 +10,8 @@ so the audit log's guards apply unchanged.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
 
 from .extensions import db
 
@@ -29,3 +33,23 @@ def insert_rows(table_name: str, columns: Sequence[str], rows: Sequence[tuple]) 
     sql = f"INSERT INTO {table_name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
     for start in range(0, len(rows), BATCH):
         connection.exec_driver_sql(sql, rows[start:start + BATCH])
+
+
+def select_tuples(query: sa.Select) -> list[tuple]:
+    """The rows of a Core select as the DB-API cursor returns them: plain tuples, no per-row Result work.
+
+    Only for selects whose parameters and columns are plain integers, floats and strings (no type
+    conversion either way), run after the session's last autoflush (the caller's previous ORM query). Reading a close's 45,000 KPI values
+    through a Result cost more than the query itself.
+    """
+    connection = db.session.connection()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()

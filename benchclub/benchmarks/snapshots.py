@@ -41,6 +41,7 @@ from ..models import (
     size_band_for,
 )
 from ..months import month_end
+from ..sqlbulk import insert_rows, select_tuples
 from .disclosure import (
     EarlierRevision,
     GroupRelease,
@@ -94,26 +95,6 @@ def _supplier_groups(club: Club) -> tuple[dict[int, list[str]], set[int]]:
     ).all()
     groups = {r.id: group_keys_for(r.sector, r.country, r.employees, tiers.get(r.id)) for r in rows}
     return groups, {r.id for r in rows if r.active}
-
-
-def select_tuples(query: sa.Select) -> list[tuple]:
-    """The rows of a Core select as the DB-API cursor returns them: plain tuples, no per-row Result work.
-
-    Only for selects whose parameters and columns are plain integers, floats and strings (no type
-    conversion either way), run after the session's last autoflush (the caller's previous ORM query). Reading a close's 45,000 KPI values
-    through a Result cost more than the query itself.
-    """
-    connection = db.session.connection()
-    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def load_period_inputs(period: Period) -> PeriodInputs:
@@ -219,27 +200,6 @@ FIRM_COLUMNS = ("snapshot_id", "kpi_code", "firm_id", "value", "rank_all",
                 *(c for dim in GROUP_DIMENSIONS for c in (dim, f"rank_{dim}")))
 
 
-def insert_tuples(table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> None:
-    """Insert many plain rows in the session's transaction, below SQLAlchemy's per-row parameter handling.
-
-    A close of a 5,000-firm club writes about 45,000 SnapshotFirm rows (firms x KPIs); Core `insert()`
-    spent more time building each row's parameters than the database spent storing them.
-    PostgreSQL (psycopg 3) receives them by COPY, other databases by one DB-API executemany.
-    """
-    if not rows:
-        return
-    connection = db.session.connection()
-    names = ", ".join(columns)
-    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
-        with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))})",
-                               rows)
-
-
 def _cert_rows(snapshot_id: int, plan: ReleasePlan) -> list[dict]:
     return [dict(snapshot_id=snapshot_id, group_key=g, standard=s, n_firms=r.n_firms, n_holding=r.n_holding,
                  withheld=r.withheld, n_withheld=r.n_withheld) for (g, s), r in sorted(plan.shares.items())]
@@ -303,7 +263,7 @@ def publish_snapshot(period: Period, *, actor: User | None = None, reason: str =
     for model, rows in ((SnapshotStat, stat_rows), (SnapshotCertShare, cert_rows)):
         if rows:
             db.session.execute(model.__table__.insert(), rows)  # Core executemany: no ORM overhead
-    insert_tuples(SnapshotFirm.__table__, FIRM_COLUMNS, firm_rows)
+    insert_rows(SnapshotFirm.__tablename__, FIRM_COLUMNS, firm_rows)
     action = "republish" if snapshot.revision > 1 else "publish"
     record(actor, action, "snapshot", snapshot.id, club_id=period.club_id, reason=reason,
            summary=f"benchmarks for {period.month} published (revision {snapshot.revision})",
