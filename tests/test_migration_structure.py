@@ -61,4 +61,5 @@ def test_upgrade_backfills_reopen_counts_and_default_ladders(tmp_path):
         assert [gid for gid, _ in ladders] == [ids["GOV-M"]]  # the supplier gets none
         assert stages == ["Inspected", "Self-certified", "Zero-defect", "Total quality"] and n_criteria == 13
         downgrade(revision="0001")
+        downgrade(revision="base")  # leaves an empty database (MIGRATION_TEST_DATABASE_URL may be reused)
         db.engine.dispose()
