@@ -41,6 +41,7 @@ from ..periods.services import list_closed_months
 from ..permissions import consented_kpis_by_supplier
 from . import services
 from .batch import KpiColumn, Suppliers, evaluate_stored
+from .months import month_from_index
 from .redaction import preview_outcome, visible_facts
 from .rules import (
     Assessment,
@@ -191,11 +192,10 @@ def _values_query(governor: Firm, ids: list[int], months: list[str], ladder: Lad
 
 
 def load_suppliers(governor: Firm, links: list, ladder: LadderRules, period: str) -> Suppliers:
-    """`load_facts` by position in `links` (rows with supplier_id and created_at), values as numpy columns."""
+    """`load_facts` by position in `links` (`_link_rows`), the values as numpy columns."""
     months = closed_months(governor.club_id, period)
-    by_month: dict[int, str] = {}
-    linked = [by_month.get(key) or by_month.setdefault(key, f"{key // 12:04d}-{key % 12 + 1:02d}")
-              for key in (link.created_at.year * 12 + link.created_at.month - 1 for link in links)]
+    by_index = {index: month_from_index(index) for index in {link.linked_index for link in links}}
+    linked = [by_index[link.linked_index] for link in links]
     suppliers = Suppliers(len(links), months, _governor_measurable(governor.club_id), linked)
     if not links:
         return suppliers
@@ -218,7 +218,7 @@ def _value_columns(governor: Firm, ids: list[int], position: dict[int, int], mon
                    ladder: LadderRules, suppliers: Suppliers) -> None:
     """Each (KPI, month)'s self-reported values and this governor's measurements as columns by position."""
     found = _values_query(governor, ids, months, ladder)
-    rows = db.session.execute(found[0]).all() if found is not None else []
+    rows = db.session.connection().execute(found[0]).all() if found is not None else []  # flushed: _link_rows
     if not rows:
         return
     firm, source, value, nil, kpi, period = (np.array(column) for column in zip(*rows, strict=True))
@@ -260,11 +260,16 @@ def list_links(governor: Firm) -> list[SupplyLink]:
 
 
 def _link_rows(governor: Firm) -> list[sa.Row]:
-    """`list_links` as plain (supplier_id, created_at) rows, same order: all a stored evaluation needs."""
-    return list(db.session.execute(
-        sa.select(SupplyLink.supplier_id, SupplyLink.created_at).join(Firm, Firm.id == SupplyLink.supplier_id)
+    """`list_links` as plain (supplier_id, linked_index) rows, same order, linked_index being the month of
+    the link's created_at as a month index: all a stored evaluation needs (read through the session's
+    connection: no ORM row processing)."""
+    db.session.flush()
+    created = SupplyLink.created_at
+    index = sa.cast(sa.extract("year", created), sa.Integer) * 12 + sa.cast(sa.extract("month", created), sa.Integer) - 1
+    return db.session.connection().execute(
+        sa.select(SupplyLink.supplier_id, index.label("linked_index")).join(Firm, Firm.id == SupplyLink.supplier_id)
         .where(SupplyLink.governor_id == governor.id, Firm.active.is_(True)).order_by(Firm.name)
-    ))
+    ).all()
 
 
 def _assess(governor: Firm, period: str, rules: LadderRules, links: list) -> list[Assessment]:
@@ -323,14 +328,14 @@ def _statuses(governor: Firm, period: str, supplier_ids: list[int], holds: list[
             .where(LadderEvaluation.governor_id == governor.id, LadderEvaluation.status == DecisionStatus.PENDING)
             .order_by(LadderEvaluation.id)):
         pending[supplier_id].append((ev_id, month))
-    statuses, superseded = [], []
-    for supplier_id, hold in zip(supplier_ids, holds, strict=True):
+    statuses = [DecisionStatus.NOTED if hold else DecisionStatus.PENDING for hold in holds]
+    superseded = []
+    for i, supplier_id in enumerate(supplier_ids) if pending else ():
         older = pending.get(supplier_id, ())
         if any(month > period for _, month in older):
-            statuses.append(DecisionStatus.SUPERSEDED)  # a later period's recommendation already waits
-            continue
-        superseded.extend(ev_id for ev_id, _ in older)
-        statuses.append(DecisionStatus.NOTED if hold else DecisionStatus.PENDING)
+            statuses[i] = DecisionStatus.SUPERSEDED  # a later period's recommendation already waits
+        else:
+            superseded.extend(ev_id for ev_id, _ in older)
     for start in range(0, len(superseded), 500):  # ORM-enabled: evaluations already in the session follow
         db.session.execute(sa.update(LadderEvaluation).where(LadderEvaluation.id.in_(superseded[start:start + 500]))
                            .values(status=DecisionStatus.SUPERSEDED))

@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
+from benchclub.clubs.services import create_firm, link_supplier
+from benchclub.extensions import db
+from benchclub.ladder import evaluation, services
 from benchclub.ladder.batch import evaluate_stored, from_facts
 from benchclub.ladder.defaults import DEFAULT_CRITERIA, DEFAULT_STAGES
 from benchclub.ladder.rules import (
@@ -21,7 +25,9 @@ from benchclub.ladder.rules import (
     SupplierFacts,
     evaluate_many,
 )
+from benchclub.models import FirmKind, SupplyLink
 
+from .helpers import SIX_MONTHS, give_certificate, put_value, ready_for_stage_2
 from .test_rules_reference import CODES, MONTHS, random_facts, random_ladder, strong_facts
 
 LABELS = {"customer_reject_ppm": "Customer rejects", "otd_pct": "On-time delivery \u2264 target"}
@@ -89,3 +95,47 @@ def test_a_demotion_a_governor_nil_and_an_unusual_value_are_stored_as_the_engine
     got = evaluate_stored(ladder, from_facts(suppliers), period, LABELS, UNITS)
     assert got == stored_by_engine(ladder, suppliers, period, LABELS, UNITS)
     assert got[0][1] == "demote" and "failed in 3 of the last 3 months" in got[0][3]
+
+
+def same_suppliers(got, want) -> None:
+    assert (got.count, list(got.closed_months), got.governor_preferred, list(got.linked_months)) == \
+        (want.count, list(want.closed_months), want.governor_preferred, list(want.linked_months))
+    for name in ("self_values", "governor_values"):
+        mine, theirs = getattr(got, name), getattr(want, name)
+        assert mine.keys() == theirs.keys()
+        for key, column in mine.items():
+            for part in ("present", "nil", "value"):
+                assert getattr(column, part).tolist() == getattr(theirs[key], part).tolist(), (name, key, part)
+    assert got.records == want.records
+
+
+@pytest.mark.parametrize("through_links", [False, True])
+def test_the_close_loads_by_position_what_the_pages_load_by_supplier(world, monkeypatch, through_links):
+    a, b, g1 = (world.firms[k] for k in ("A", "B", "G1"))
+    link_supplier(g1, b, 1)
+    idle = create_firm(world.club, "SUP-IDLE", "Idle Stampings", FirmKind.SUPPLIER, "ZA", "Stampings", 30)
+    link_supplier(g1, idle, 1)
+    ready_for_stage_2(world.club, a, [g1], months=SIX_MONTHS)
+    ready_for_stage_2(world.club, b, [g1], months=SIX_MONTHS[:4], otd=90.0)
+    put_value(a, "customer_reject_ppm", "2025-05", 30.0, source=g1)
+    put_value(b, "otd_pct", "2025-04", None, source=g1)
+    put_value(b, "otd_pct", "2025-05", None)
+    put_value(idle, "otd_pct", "2025-05", 99.0)
+    give_certificate(b, "ISO 14001")
+    services.record_stage_change(g1, b, 2, "2025-02", "Imported", actor=None)
+    link = db.session.scalar(sa.select(SupplyLink).where(SupplyLink.governor_id == g1.id,
+                                                         SupplyLink.supplier_id == b.id))
+    link.created_at = datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
+    idle.active = False
+    db.session.flush()
+    if through_links:
+        monkeypatch.setattr(evaluation, "BY_ID_MAX", 0)
+        monkeypatch.setattr(evaluation, "_club_firms", lambda club_id: 0)
+    rules = evaluation.rules_in_force(g1, "2025-06")
+    links = evaluation.list_links(g1)
+    facts = evaluation.load_facts(g1, links, rules, "2025-06")
+    rows = evaluation._link_rows(g1)
+    assert [r.supplier_id for r in rows] == [link.supplier_id for link in links]
+    loaded = evaluation.load_suppliers(g1, rows, rules, "2025-06")
+    same_suppliers(loaded, from_facts([facts[link.supplier_id] for link in links]))
+    assert "2024-12" in loaded.linked_months and len(loaded.records) == 2
