@@ -390,10 +390,9 @@ def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> in
     count = 0
     for governor in governors:
         with collector_paused():
-            ladder, rows = _stored_rows(governor, period, _link_rows(governor), actor=actor)
+            ladder, rows, pending = _stored_rows(governor, period, _link_rows(governor), actor=actor)
             _insert_rows(rows)
-        pending = _DB_VALUE["status"](DecisionStatus.PENDING)
-        _record_evaluation(governor, ladder, period, sum(1 for r in rows if r[9] == pending), actor)
+        _record_evaluation(governor, ladder, period, pending, actor)
         count += len(rows)
     return count
 
@@ -403,31 +402,29 @@ _COLUMNS = ("governor_id", "supplier_id", "ladder_id", "period_month", "current_
             "target_stage", "criteria", "reason", "status", "comment", "created_at")
 
 
-def _db_value(column: str):
-    """A column's value as the database receives it (Enum names, SQLite's datetime text)."""
-    def convert(value):
-        process = LadderEvaluation.__table__.c[column].type._cached_bind_processor(db.session.connection().dialect)
-        return process(value) if process is not None else value
-    return convert
+def _as_stored(column: str, values) -> dict:
+    """Each value as the database receives it in a column of ladder_evaluations (Enum names, SQLite's
+    datetime text), so the rows need no per-row conversion."""
+    process = LadderEvaluation.__table__.c[column].type.bind_processor(db.session.connection().dialect)
+    return {value: process(value) if process is not None else value for value in values}
 
 
-_DB_VALUE = {column: _db_value(column) for column in ("recommendation", "status", "created_at")}
-
-
-def _stored_rows(governor: Firm, period: str, links: list, *, actor: User | None) -> tuple[Ladder, list[tuple]]:
-    """`_evaluation_rows` as plain tuples in `_COLUMNS` order, the criteria already JSON text."""
+def _stored_rows(governor: Firm, period: str, links: list, *,
+                 actor: User | None) -> tuple[Ladder, list[tuple], int]:
+    """`_evaluation_rows` as plain tuples in `_COLUMNS` order (the criteria already JSON text), and how
+    many are pending."""
     ladder, rules = _ladder_for_evaluation(governor, period, actor)
     labels, units = kpi_wording(governor.club_id)
     stored = evaluate_stored(rules, load_suppliers(governor, links, rules, period), period, labels, units)
     statuses = _statuses(governor, period, [link.supplier_id for link in links], [s[1] == "hold" for s in stored])
-    as_stored = {**{r: _DB_VALUE["recommendation"](r) for r in Recommendation},
-                 **{s: _DB_VALUE["status"](s) for s in DecisionStatus}}
-    recommendations = {r.value: as_stored[r] for r in Recommendation}
-    created = _DB_VALUE["created_at"](utcnow())
-    return ladder, [(governor.id, link.supplier_id, ladder.id, period, stage, recommendations[recommendation], target,
-                     criteria, reason, as_stored[status], "", created)
-                    for link, (stage, recommendation, target, reason, criteria), status
-                    in zip(links, stored, statuses, strict=True)]
+    recommendations = {r.value: value for r, value in _as_stored("recommendation", Recommendation).items()}
+    status_values = _as_stored("status", DecisionStatus)
+    (created,) = _as_stored("created_at", [utcnow()]).values()
+    rows = [(governor.id, link.supplier_id, ladder.id, period, stage, recommendations[recommendation], target,
+             criteria, reason, status_values[status], "", created)
+            for link, (stage, recommendation, target, reason, criteria), status in zip(links, stored, statuses,
+                                                                                        strict=True)]
+    return ladder, rows, statuses.count(DecisionStatus.PENDING)
 
 
 def _insert_rows(rows: list[tuple]) -> None:
