@@ -27,6 +27,7 @@ from benchclub.ladder.rules import (
 )
 from benchclub.models import FirmKind, SupplyLink
 
+from . import reference_rules as reference
 from .helpers import SIX_MONTHS, give_certificate, put_value, ready_for_stage_2
 from .test_rules_reference import CODES, MONTHS, random_facts, random_ladder, strong_facts
 
@@ -53,12 +54,22 @@ def random_club(seed: int, count: int):
     return rng, ladder, period, suppliers
 
 
+def stored_by_reference(ladder, suppliers, period, labels=None, units=None):
+    out = []
+    for facts in suppliers:
+        a = reference.evaluate(ladder, facts, period, labels, units)
+        out.append((a.current_stage, a.recommendation, a.target_stage, a.reason,
+                    json.dumps(reference.criteria_dicts(a))))
+    return out
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_the_vectorised_close_stores_what_the_engine_stores(seed):
     rng, ladder, period, suppliers = random_club(seed, 300 if seed % 10 == 0 else 40)
     labels, units = rng.choice(((None, None), (LABELS, UNITS), (LABELS, None)))
     got = evaluate_stored(ladder, from_facts(suppliers), period, labels, units)
     assert got == stored_by_engine(ladder, suppliers, period, labels, units)
+    assert got == stored_by_reference(ladder, suppliers, period, labels, units)
 
 
 def test_the_random_cases_reach_every_outcome_and_every_kind_of_evidence():
