@@ -405,7 +405,8 @@ _COLUMNS = ("governor_id", "supplier_id", "ladder_id", "period_month", "current_
 def _as_stored(column: str, values) -> dict:
     """Each value as the database receives it in a column of ladder_evaluations (Enum names, SQLite's
     datetime text), so the rows need no per-row conversion."""
-    process = LadderEvaluation.__table__.c[column].type.bind_processor(db.session.connection().dialect)
+    dialect = db.session.connection().dialect
+    process = LadderEvaluation.__table__.c[column].type.dialect_impl(dialect).bind_processor(dialect)
     return {value: process(value) if process is not None else value for value in values}
 
 

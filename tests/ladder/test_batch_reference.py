@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -25,7 +26,7 @@ from benchclub.ladder.rules import (
     SupplierFacts,
     evaluate_many,
 )
-from benchclub.models import FirmKind, SupplyLink
+from benchclub.models import FirmKind, LadderEvaluation, SupplyLink
 
 from . import reference_rules as reference
 from .helpers import SIX_MONTHS, give_certificate, put_value, ready_for_stage_2
@@ -150,3 +151,26 @@ def test_the_close_loads_by_position_what_the_pages_load_by_supplier(world, monk
     loaded = evaluation.load_suppliers(g1, rows, rules, "2025-06")
     same_suppliers(loaded, from_facts([facts[link.supplier_id] for link in links]))
     assert "2024-12" in loaded.linked_months and len(loaded.records) == 2
+
+
+def test_the_close_writes_each_column_as_the_orm_writes_it(world):
+    # evaluate_club writes plain tuples below the ORM: every column must reach the database in the form the
+    # ORM gives it (Enum names, SQLite's datetime text, JSON text), so that reading one back cannot tell
+    # which path stored it.
+    a, g1 = world.firms["A"], world.firms["G1"]
+    ready_for_stage_2(world.club, a, [g1], months=SIX_MONTHS)
+    evaluation.evaluate_club(world.club.id, "2025-06")
+    evaluation.evaluate_governor(g1, "2025-06")
+    db.session.flush()
+    columns = [c for c in LadderEvaluation.__table__.c if c.name != "id"]
+    by_close, by_orm = db.session.connection().exec_driver_sql(
+        f"SELECT {', '.join(c.name for c in columns)} FROM ladder_evaluations WHERE governor_id = {g1.id} "
+        f"AND supplier_id = {a.id} ORDER BY id").all()
+    for column, close_value, orm_value in zip(columns, by_close, by_orm, strict=True):
+        if column.name == "created_at":
+            assert type(close_value) is type(orm_value)
+            if isinstance(orm_value, str):
+                assert re.sub(r"\d", "0", close_value) == re.sub(r"\d", "0", orm_value)
+        elif column.name != "status":  # the page's evaluation supersedes the close's
+            assert close_value == orm_value, column.name
+    assert by_close[columns.index(LadderEvaluation.__table__.c.status)] in ("PENDING", "SUPERSEDED")
