@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
@@ -35,9 +36,12 @@ from ..models import (
     Workshop,
     WorkshopRegistration,
 )
+from ..models._base import utcnow
 from ..periods.services import list_closed_months
 from ..permissions import consented_kpis_by_supplier
 from . import services
+from .batch import KpiColumn, Suppliers, evaluate_stored
+from .months import month_from_index
 from .redaction import preview_outcome, visible_facts
 from .rules import (
     Assessment,
@@ -94,8 +98,17 @@ def load_facts(governor: Firm, links: list[SupplyLink], ladder: LadderRules, per
 
 def _load_records(governor: Firm, ids: list[int], facts: dict[int, SupplierFacts]) -> None:
     """Certificates, this governor's visits and stage changes, completed actions, attended workshops."""
+    for attribute, make, query in _record_queries(governor, ids):
+        for firm_id, *values in db.session.execute(query):
+            f = facts.get(firm_id)
+            if f is not None:  # a linked supplier that is not evaluated (inactive) when read through the links
+                getattr(f, attribute).append(make(*values))
+
+
+def _record_queries(governor: Firm, ids: list[int]) -> tuple:
+    """(SupplierFacts attribute, fact from a row's values, query of (firm id, values...)) per kind of record."""
     among = _among(governor, ids)
-    kinds = (
+    return (
         ("certificates", CertificateFact,
          sa.select(Certificate.firm_id, Certificate.standard, Certificate.issued_on, Certificate.expires_on)
          .where(among(Certificate.firm_id)).order_by(Certificate.id)),
@@ -114,11 +127,6 @@ def _load_records(governor: Firm, ids: list[int], facts: dict[int, SupplierFacts
          sa.select(WorkshopRegistration.firm_id, Workshop.held_on).join(Workshop)
          .where(among(WorkshopRegistration.firm_id), WorkshopRegistration.attended.is_(True))),
     )
-    for attribute, make, query in kinds:
-        for firm_id, *values in db.session.execute(query):
-            f = facts.get(firm_id)
-            if f is not None:  # a linked supplier that is not evaluated (inactive) when read through the links
-                getattr(f, attribute).append(make(*values))
 
 
 def _same(value):
@@ -141,7 +149,21 @@ def _governor_measurable(club_id: int) -> frozenset[str]:
 
 def _load_values(governor: Firm, ids: list[int], months: list[str], ladder: LadderRules,
                  facts: dict[int, SupplierFacts]) -> None:
-    """Self-reported values and this governor's measurements of the KPIs the ladder reads.
+    """Self-reported values and this governor's measurements of the KPIs the ladder reads."""
+    found = _values_query(governor, ids, months, ladder)
+    if found is None:
+        return
+    query, keys = found
+    for firm_id, source_id, value, _, kpi_id, period_id in db.session.execute(query):
+        f = facts.get(firm_id)
+        if f is not None:
+            target = f.self_values if source_id == firm_id else f.governor_values
+            target[keys[kpi_id][period_id]] = value  # type: ignore[index]
+
+
+def _values_query(governor: Firm, ids: list[int], months: list[str], ladder: LadderRules):
+    """The query of (firm, source, value, is_nil, KPI id, period id) rows the ladder reads, and the
+    (code, month) key of each (KPI id, period id), or None when there is nothing to read.
 
     The (KPI, period) pairs are resolved first, so every supplier's (code, month) keys are the same
     tuples. When the suppliers are most of the club, the values are read by period and KPI (an index
@@ -149,27 +171,70 @@ def _load_values(governor: Firm, ids: list[int], months: list[str], ladder: Ladd
     """
     codes = {c.params["kpi_code"] for c in ladder.criteria if c.kind == "kpi_threshold"}
     if not codes or not months:
-        return
+        return None
     kpi_codes = dict(db.session.execute(sa.select(KpiDefinition.id, KpiDefinition.code).where(
         KpiDefinition.code.in_(codes))).all())
     period_months = dict(db.session.execute(sa.select(Period.id, Period.month).where(
         Period.club_id == governor.club_id, Period.month.in_(months))).all())
     if not kpi_codes or not period_months:
-        return
+        return None
     keys = {kpi_id: {period_id: (code, month) for period_id, month in period_months.items()}
             for kpi_id, code in kpi_codes.items()}
     query = (
-        sa.select(KpiValue.firm_id, KpiValue.source_firm_id, KpiValue.value, KpiValue.kpi_id, KpiValue.period_id)
+        sa.select(KpiValue.firm_id, KpiValue.source_firm_id, KpiValue.value, KpiValue.is_nil, KpiValue.kpi_id,
+                  KpiValue.period_id)
         .where(KpiValue.kpi_id.in_(kpi_codes), KpiValue.period_id.in_(period_months),
                sa.or_(KpiValue.source_firm_id == KpiValue.firm_id, KpiValue.source_firm_id == governor.id))
     )
     if len(ids) <= BY_ID_MAX or 2 * len(ids) < _club_firms(governor.club_id):
         query = query.where(KpiValue.firm_id.in_(ids))
-    for firm_id, source_id, value, kpi_id, period_id in db.session.execute(query):
-        f = facts.get(firm_id)
-        if f is not None:
-            target = f.self_values if source_id == firm_id else f.governor_values
-            target[keys[kpi_id][period_id]] = value  # type: ignore[index]
+    return query, keys
+
+
+def load_suppliers(governor: Firm, links: list, ladder: LadderRules, period: str) -> Suppliers:
+    """`load_facts` by position in `links` (`_link_rows`), the values as numpy columns."""
+    months = closed_months(governor.club_id, period)
+    by_index = {index: month_from_index(index) for index in {link.linked_index for link in links}}
+    linked = [by_index[link.linked_index] for link in links]
+    suppliers = Suppliers(len(links), months, _governor_measurable(governor.club_id), linked)
+    if not links:
+        return suppliers
+    ids = [link.supplier_id for link in links]
+    position = {supplier_id: i for i, supplier_id in enumerate(ids)}
+    _value_columns(governor, ids, position, months[-_window_months(ladder):], ladder, suppliers)
+    for attribute, make, query in _record_queries(governor, ids):
+        for firm_id, *values in db.session.execute(query):
+            pos = position.get(firm_id)
+            if pos is not None:
+                f = suppliers.records.get(pos)
+                if f is None:
+                    f = suppliers.records[pos] = SupplierFacts(months, certificates=[], visits=[], stage_history=[],
+                                                               actions_completed=[], workshops_attended=[])
+                getattr(f, attribute).append(make(*values))
+    return suppliers
+
+
+def _value_columns(governor: Firm, ids: list[int], position: dict[int, int], months: list[str],
+                   ladder: LadderRules, suppliers: Suppliers) -> None:
+    """Each (KPI, month)'s self-reported values and this governor's measurements as columns by position."""
+    found = _values_query(governor, ids, months, ladder)
+    rows = db.session.connection().execute(found[0]).all() if found is not None else []  # flushed: _link_rows
+    if not rows:
+        return
+    firm, source, value, nil, kpi, period = (np.array(column) for column in zip(*rows, strict=True))
+    pos = np.array([position.get(f, -1) for f in firm.tolist()], dtype=np.int64)
+    nil = nil.astype(bool)
+    value = np.where(nil, 0, value).astype(float)
+    own = firm == source
+    for kpi_id, months_by_id in found[1].items():
+        for period_id, key in months_by_id.items():
+            here = (kpi == kpi_id) & (period == period_id) & (pos >= 0)
+            for columns, mine in ((suppliers.self_values, own), (suppliers.governor_values, ~own)):
+                at = here & mine
+                if at.any():
+                    column = columns[key] = KpiColumn(*(np.zeros(len(ids), dtype=t) for t in (bool, bool, float)))
+                    column.present[pos[at]] = True
+                    column.nil[pos[at]], column.value[pos[at]] = nil[at], value[at]
 
 
 def _club_firms(club_id: int) -> int:
@@ -195,11 +260,16 @@ def list_links(governor: Firm) -> list[SupplyLink]:
 
 
 def _link_rows(governor: Firm) -> list[sa.Row]:
-    """`list_links` as plain (supplier_id, created_at) rows, same order: all a stored evaluation needs."""
-    return list(db.session.execute(
-        sa.select(SupplyLink.supplier_id, SupplyLink.created_at).join(Firm, Firm.id == SupplyLink.supplier_id)
+    """`list_links` as plain (supplier_id, linked_index) rows, same order, linked_index being the month of
+    the link's created_at as a month index: all a stored evaluation needs (read through the session's
+    connection: no ORM row processing)."""
+    db.session.flush()
+    created = SupplyLink.created_at
+    index = sa.cast(sa.extract("year", created), sa.Integer) * 12 + sa.cast(sa.extract("month", created), sa.Integer) - 1
+    return db.session.connection().execute(
+        sa.select(SupplyLink.supplier_id, index.label("linked_index")).join(Firm, Firm.id == SupplyLink.supplier_id)
         .where(SupplyLink.governor_id == governor.id, Firm.active.is_(True)).order_by(Firm.name)
-    ))
+    ).all()
 
 
 def _assess(governor: Firm, period: str, rules: LadderRules, links: list) -> list[Assessment]:
@@ -237,46 +307,58 @@ def _version_and_history(governor: Firm, period: str, *, actor: User | None = No
     return services.ladder_in_force(versions, period), versions
 
 
-def _evaluation_rows(governor: Firm, period: str, links: list, *, actor: User | None) -> tuple[Ladder, list[dict]]:
-    """The evaluations to store for a closed period (as column values), older pending ones superseded.
+def _ladder_for_evaluation(governor: Firm, period: str, actor: User | None) -> tuple[Ladder, LadderRules]:
+    """The version in force for a closed period (stored if it is the default) and its rules."""
+    if period not in closed_months(governor.club_id, period):
+        raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.", field="period")
+    ladder, versions = _version_and_history(governor, period, actor=actor, store=True)
+    return ladder, services.ladder_rules(ladder, versions, closed_months(governor.club_id, period))
+
+
+def _statuses(governor: Firm, period: str, supplier_ids: list[int], holds: list[bool]) -> list[DecisionStatus]:
+    """Each new evaluation's status, older pending ones superseded.
 
     A promotion or demotion waits for the governor's decision; a hold is recorded as noted. A new
     evaluation supersedes the pair's older pending recommendations, unless a later period's
     recommendation already waits (then the new one is stored as superseded).
     """
-    if period not in closed_months(governor.club_id, period):
-        raise DomainError(f"Period {period} is not closed; only closed periods are evaluated.", field="period")
-    ladder, versions = _version_and_history(governor, period, actor=actor, store=True)
-    rules = services.ladder_rules(ladder, versions, closed_months(governor.club_id, period))
-    assessments = _assess(governor, period, rules, links)
     pending: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for ev_id, supplier_id, month in db.session.execute(
             sa.select(LadderEvaluation.id, LadderEvaluation.supplier_id, LadderEvaluation.period_month)
             .where(LadderEvaluation.governor_id == governor.id, LadderEvaluation.status == DecisionStatus.PENDING)
             .order_by(LadderEvaluation.id)):
         pending[supplier_id].append((ev_id, month))
-    rows, superseded = [], []
-    for link, a in zip(links, assessments, strict=True):
-        older = pending.get(link.supplier_id, ())
-        decision = DecisionStatus.NOTED if a.recommendation == "hold" else DecisionStatus.PENDING
+    statuses = [DecisionStatus.NOTED if hold else DecisionStatus.PENDING for hold in holds]
+    superseded = []
+    for i, supplier_id in enumerate(supplier_ids) if pending else ():
+        older = pending.get(supplier_id, ())
         if any(month > period for _, month in older):
-            decision = DecisionStatus.SUPERSEDED  # a later period's recommendation already waits
+            statuses[i] = DecisionStatus.SUPERSEDED  # a later period's recommendation already waits
         else:
             superseded.extend(ev_id for ev_id, _ in older)
-        rows.append(dict(governor_id=governor.id, supplier_id=link.supplier_id, ladder_id=ladder.id,
-                         period_month=period, current_stage=a.current_stage,
-                         recommendation=Recommendation(a.recommendation), target_stage=a.target_stage,
-                         criteria=a.criteria_dicts(), status=decision, reason=a.reason))
     for start in range(0, len(superseded), 500):  # ORM-enabled: evaluations already in the session follow
         db.session.execute(sa.update(LadderEvaluation).where(LadderEvaluation.id.in_(superseded[start:start + 500]))
                            .values(status=DecisionStatus.SUPERSEDED))
-    return ladder, rows
+    return statuses
 
 
-def _record_evaluation(governor: Firm, ladder: Ladder, period: str, rows: list[dict], actor: User | None) -> None:
+def _evaluation_rows(governor: Firm, period: str, links: list, *, actor: User | None) -> tuple[Ladder, list[dict]]:
+    """The evaluations to store for a closed period (as column values), older pending ones superseded."""
+    ladder, rules = _ladder_for_evaluation(governor, period, actor)
+    assessments = _assess(governor, period, rules, links)
+    statuses = _statuses(governor, period, [link.supplier_id for link in links],
+                         [a.recommendation == "hold" for a in assessments])
+    return ladder, [dict(governor_id=governor.id, supplier_id=link.supplier_id, ladder_id=ladder.id,
+                         period_month=period, current_stage=a.current_stage,
+                         recommendation=Recommendation(a.recommendation), target_stage=a.target_stage,
+                         criteria=a.criteria_dicts(), status=status, reason=a.reason)
+                    for link, a, status in zip(links, assessments, statuses, strict=True)]
+
+
+def _record_evaluation(governor: Firm, ladder: Ladder, period: str, pending: int, actor: User | None) -> None:
     record(actor, "evaluate", "ladder", ladder.id, club_id=governor.club_id,
            summary=f"{governor.code} ladder v{ladder.version} evaluated for {period}: "
-                   f"{sum(1 for r in rows if r['status'] == DecisionStatus.PENDING)} recommendations pending")
+                   f"{pending} recommendations pending")
 
 
 def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None) -> list[LadderEvaluation]:
@@ -291,27 +373,76 @@ def evaluate_governor(governor: Firm, period: str, *, actor: User | None = None)
         stored = [LadderEvaluation(**row) for row in rows]
         db.session.add_all(stored)
         db.session.flush()
-    _record_evaluation(governor, ladder, period, rows, actor)
+    _record_evaluation(governor, ladder, period, sum(1 for r in rows if r["status"] == DecisionStatus.PENDING),
+                       actor)
     return stored
 
 
 def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> int:
     """Evaluate every governor of a club for a period; returns how many evaluations were stored.
 
-    The same evaluations as `evaluate_governor`, read with one query per kind of evidence and written
-    with one bulk insert per governor (no ORM objects): this runs inside every period close.
+    The same evaluations as `evaluate_governor`, worked out for all of a governor's suppliers at once
+    (`batch.evaluate_stored`) and written as plain rows in one bulk insert per governor: this runs inside
+    every period close.
     """
     governors = db.session.scalars(sa.select(Firm).where(Firm.club_id == club_id, Firm.kind == FirmKind.GOVERNOR,
                                                          Firm.active.is_(True))).all()
     count = 0
     for governor in governors:
         with collector_paused():
-            ladder, rows = _evaluation_rows(governor, period, _link_rows(governor), actor=actor)
-            if rows:
-                db.session.execute(sa.insert(LadderEvaluation), rows)
-        _record_evaluation(governor, ladder, period, rows, actor)
+            ladder, rows, pending = _stored_rows(governor, period, _link_rows(governor), actor=actor)
+            _insert_rows(rows)
+        _record_evaluation(governor, ladder, period, pending, actor)
         count += len(rows)
     return count
+
+
+#: the columns `_stored_rows` fills, in order (decided_by_id and decided_at stay NULL)
+_COLUMNS = ("governor_id", "supplier_id", "ladder_id", "period_month", "current_stage", "recommendation",
+            "target_stage", "criteria", "reason", "status", "comment", "created_at")
+
+
+def _as_stored(column: str, values) -> dict:
+    """Each value as the database receives it in a column of ladder_evaluations (Enum names, SQLite's
+    datetime text), so the rows need no per-row conversion."""
+    dialect = db.session.connection().dialect
+    process = LadderEvaluation.__table__.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+    return {value: process(value) if process is not None else value for value in values}
+
+
+def _stored_rows(governor: Firm, period: str, links: list, *,
+                 actor: User | None) -> tuple[Ladder, list[tuple], int]:
+    """`_evaluation_rows` as plain tuples in `_COLUMNS` order (the criteria already JSON text), and how
+    many are pending."""
+    ladder, rules = _ladder_for_evaluation(governor, period, actor)
+    labels, units = kpi_wording(governor.club_id)
+    stored = evaluate_stored(rules, load_suppliers(governor, links, rules, period), period, labels, units)
+    statuses = _statuses(governor, period, [link.supplier_id for link in links], [s[1] == "hold" for s in stored])
+    recommendations = {r.value: value for r, value in _as_stored("recommendation", Recommendation).items()}
+    status_values = _as_stored("status", DecisionStatus)
+    (created,) = _as_stored("created_at", [utcnow()]).values()
+    rows = [(governor.id, link.supplier_id, ladder.id, period, stage, recommendations[recommendation], target,
+             criteria, reason, status_values[status], "", created)
+            for link, (stage, recommendation, target, reason, criteria), status in zip(links, stored, statuses,
+                                                                                        strict=True)]
+    return ladder, rows, statuses.count(DecisionStatus.PENDING)
+
+
+def _insert_rows(rows: list[tuple]) -> None:
+    """Plain rows into ladder_evaluations in the session's transaction: by COPY on PostgreSQL (psycopg 3),
+    else one DB-API executemany (the JSON column receives the engine's JSON text as it is)."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    names = ", ".join(_COLUMNS)
+    table = LadderEvaluation.__tablename__
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({', '.join([mark] * len(_COLUMNS))})", rows)
 
 
 def _on_period_closed(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:

@@ -81,18 +81,18 @@ class Assessment:
 
     def criteria_dicts(self) -> list[dict[str, Any]]:
         """Every criterion as JSON-ready dicts (retention checks first, then the next stage's)."""
-        return [_result_dict(r) for r in (*self.retention, *self.entry)]
+        return [result_dict(r) for r in (*self.retention, *self.entry)]
 
 
-def _result_dict(result: CriterionResult) -> dict[str, Any]:
+def result_dict(result: CriterionResult) -> dict[str, Any]:
     # Built field by field (same keys, same order as the dataclass fields): asdict() deep-copied every
     # field, and a loop over fields() was still most of serialising a 5,000-supplier evaluation.
     return {"stage": result.stage, "kind": result.kind, "name": result.name, "met": result.met,
             "detail": result.detail, "purpose": result.purpose, "params": dict(result.params),
-            "months": [_month_dict(m) for m in result.months], "shortfall": result.shortfall}
+            "months": [month_dict(m) for m in result.months], "shortfall": result.shortfall}
 
 
-def _month_dict(m: MonthEvidence) -> dict[str, Any]:
+def month_dict(m: MonthEvidence) -> dict[str, Any]:
     if m.threshold is None:
         return {"month": m.month, "value": m.value, "source": m.source, "status": m.status}
     return {"month": m.month, "value": m.value, "source": m.source, "status": m.status, "threshold": m.threshold}
@@ -131,28 +131,28 @@ def evaluate_many(ladder: LadderRules, suppliers: Sequence[SupplierFacts], perio
     """`evaluate` for many suppliers of one ladder and period, in their order.
 
     What is the same for every supplier (the windows of closed months, each month's threshold and
-    verdict wording, criterion names, the period's dates) is worked out once per period (`_Period`),
+    verdict wording, criterion names, the period's dates) is worked out once per period (`PeriodRules`),
     then each supplier costs one look-up per KPI and month of evidence.
     """
     labels = {**(kpi_labels or {}), **{f"{code}:unit": unit for code, unit in (kpi_units or {}).items()}}
-    contexts: dict[int, _Period] = {}
+    contexts: dict[int, PeriodRules] = {}
     out = []
     for facts in suppliers:
         closed = facts.closed_months  # the club's closed months: one shared list when loaded together
         ctx = contexts.get(id(closed))
         if ctx is None or ctx.closed_months is not closed:
-            ctx = contexts[id(closed)] = _Period(ladder, closed, period, labels)
+            ctx = contexts[id(closed)] = PeriodRules(ladder, closed, period, labels)
         out.append(ctx.evaluate(facts))
     return out
 
 
-class _KpiPlan:
+class KpiPlan:
     """A monthly KPI criterion laid out over its window for one period: per month (month, key, threshold,
     earlier threshold, and the evidence of a month without a value), plus the criterion's wording."""
 
     __slots__ = ("criterion", "code", "op_le", "n", "slots", "name", "side", "amount")
 
-    def __init__(self, c: Criterion, ctx: _Period) -> None:
+    def __init__(self, c: Criterion, ctx: PeriodRules) -> None:
         self.criterion = c
         self.code = code = c.params["kpi_code"]
         self.op_le = c.params["op"] == "<="
@@ -172,7 +172,7 @@ class _KpiPlan:
         self.amount = _amount(c.params, ctx.labels)
 
 
-class _Period:
+class PeriodRules:
     """Everything about one ladder, period and list of closed months that does not depend on the supplier."""
 
     def __init__(self, ladder: LadderRules, closed_months: Sequence[str], period: str,
@@ -183,7 +183,7 @@ class _Period:
         self.period_index = month_index(period)
         self._windows: dict[int, list[str]] = {}
         self._stage_criteria: dict[int, list[Criterion]] = {}
-        self._kpi: dict[int, _KpiPlan] = {}
+        self._kpi: dict[int, KpiPlan] = {}
         self._starts: dict[int, date] = {}
         self._top: int | None = None
 
@@ -201,10 +201,10 @@ class _Period:
             found = self._stage_criteria[stage] = self.ladder.criteria_for(stage)
         return found
 
-    def kpi(self, c: Criterion) -> _KpiPlan:
+    def kpi(self, c: Criterion) -> KpiPlan:
         plan = self._kpi.get(id(c))
         if plan is None or plan.criterion is not c:
-            plan = self._kpi[id(c)] = _KpiPlan(c, self)
+            plan = self._kpi[id(c)] = KpiPlan(c, self)
         return plan
 
     def start(self, n: int) -> date:
@@ -228,7 +228,7 @@ class _Period:
         months_at = self.period_index - month_index(since) + 1 if since and since <= period else 0
         retention = self._retention_checks(facts, stage, months_at)
         nxt = stage + 1
-        entry = tuple(self._check(c, facts, months_at, "entry") for c in self.criteria_for(nxt)) \
+        entry = tuple(self.check(c, facts, months_at, "entry") for c in self.criteria_for(nxt)) \
             if nxt <= self.top else ()
         failed_retention = [r for r in retention if not r.met]
         if stage > 1 and failed_retention:
@@ -250,7 +250,7 @@ class _Period:
             certificate_risk=certificate_risk and recommendation != DEMOTE,
         )
 
-    def _check(self, c: Criterion, facts: SupplierFacts, months_at: int, purpose: str) -> CriterionResult:
+    def check(self, c: Criterion, facts: SupplierFacts, months_at: int, purpose: str) -> CriterionResult:
         if c.kind == "kpi_threshold":
             return self._kpi_threshold(self.kpi(c), facts, purpose)
         return _CHECKERS[c.kind](c, facts, self, months_at, purpose)
@@ -266,20 +266,14 @@ class _Period:
         for s in range(2, stage + 1):
             for c in self.criteria_for(s):
                 if c.kind == "certificate":
-                    checks.append(self._check(c, facts, months_at, "retention"))
+                    checks.append(self.check(c, facts, months_at, "retention"))
         return tuple(checks)
 
     def _monthly_held(self, monthly: list[Criterion], facts: SupplierFacts, stage: int) -> CriterionResult:
         """Failed when some monthly criterion of the stage failed in each of the last 3 closed months."""
         failing = [m for m in self.window(DEMOTION_MONTHS)
                    if not all(self._month_met(c, facts, m) for c in monthly)]
-        met = len(failing) < DEMOTION_MONTHS
-        detail = (f"stage {stage} monthly criteria failed in {len(failing)} of the last {DEMOTION_MONTHS} months"
-                  + ("" if met else " (demotion after 3 failing months)"))
-        codes = sorted({c.params["kpi_code"] for c in monthly})
-        return CriterionResult(stage=stage, kind="monthly_held", purpose="retention", met=met, detail=detail,
-                               name=f"Stage {stage} monthly criteria not failed {DEMOTION_MONTHS} months running",
-                               params={"months": DEMOTION_MONTHS, "kpi_codes": codes}, shortfall=0 if met else 1)
+        return held_result(monthly, stage, len(failing))
 
     def _month_met(self, c: Criterion, facts: SupplierFacts, month: str) -> bool:
         value, _, _ = monthly_value(facts, c.params["kpi_code"], month)
@@ -299,7 +293,7 @@ class _Period:
                        for s in range(2, stage + 1) for c in self.criteria_for(s))
         return failing, expiring
 
-    def _kpi_threshold(self, plan: _KpiPlan, facts: SupplierFacts, purpose: str) -> CriterionResult:
+    def _kpi_threshold(self, plan: KpiPlan, facts: SupplierFacts, purpose: str) -> CriterionResult:
         """Each month of the window: the value used (governor's where preferred), its source and verdict."""
         preferred = plan.code in facts.governor_preferred
         own, measured = facts.self_values, facts.governor_values
@@ -319,11 +313,28 @@ class _Period:
                 good += 1
             else:
                 evidence.append(MonthEvidence(month, value, source, "not met", earlier))
-        n = plan.n
-        c = plan.criterion
-        return CriterionResult(stage=c.stage, kind=c.kind, name=plan.name, met=good == n,
-                               detail=_threshold_detail(plan, good, missing, nils), purpose=purpose,
-                               params=c.params, months=tuple(evidence), shortfall=n - good)
+        return kpi_result(plan, good, missing, nils, purpose, tuple(evidence))
+
+
+def kpi_result(plan: KpiPlan, good: int, missing: int, nils: int, purpose: str,
+               months: tuple[MonthEvidence, ...]) -> CriterionResult:
+    """A monthly KPI criterion's result from its counts of months met, without a value and nil returns."""
+    n = plan.n
+    c = plan.criterion
+    return CriterionResult(stage=c.stage, kind=c.kind, name=plan.name, met=good == n,
+                           detail=threshold_detail(plan, good, missing, nils), purpose=purpose,
+                           params=c.params, months=months, shortfall=n - good)
+
+
+def held_result(monthly: Sequence[Criterion], stage: int, failing: int) -> CriterionResult:
+    """The retention check of a stage's monthly criteria, from how many of the last 3 months failed."""
+    met = failing < DEMOTION_MONTHS
+    detail = (f"stage {stage} monthly criteria failed in {failing} of the last {DEMOTION_MONTHS} months"
+              + ("" if met else " (demotion after 3 failing months)"))
+    codes = sorted({c.params["kpi_code"] for c in monthly})
+    return CriterionResult(stage=stage, kind="monthly_held", purpose="retention", met=met, detail=detail,
+                           name=f"Stage {stage} monthly criteria not failed {DEMOTION_MONTHS} months running",
+                           params={"months": DEMOTION_MONTHS, "kpi_codes": codes}, shortfall=0 if met else 1)
 
 
 def _month_value(key, preferred: bool, own: dict, measured: dict) -> tuple:
@@ -339,7 +350,7 @@ def _month_value(key, preferred: bool, own: dict, measured: dict) -> tuple:
     return None, ("nil" if key in measured else "missing")  # only a governor nil return: no evidence
 
 
-def _threshold_detail(plan: _KpiPlan, good: int, missing: int, nils: int) -> str:
+def threshold_detail(plan: KpiPlan, good: int, missing: int, nils: int) -> str:
     """'g of the last n months <side> <amount>', with what is still needed and why."""
     n = plan.n
     detail = f"{good} of the last {n} months {plan.side} {plan.amount}"
@@ -406,7 +417,7 @@ def _certificate_held(c: Criterion, facts: SupplierFacts, on: date) -> bool:
     return any(f.standard in standards and f.issued_on <= on <= f.expires_on for f in facts.certificates)
 
 
-def _certificate(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, purpose: str) -> CriterionResult:
+def _certificate(c: Criterion, facts: SupplierFacts, ctx: PeriodRules, months_at: int, purpose: str) -> CriterionResult:
     """Valid (or expiring, which is still valid) on the last day of the evaluated period."""
     on = ctx.end
     standards = list(c.params["standards"])
@@ -425,7 +436,7 @@ def _certificate(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: in
                            params=c.params, shortfall=0 if held else 1)
 
 
-def _visit(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, purpose: str) -> CriterionResult:
+def _visit(c: Criterion, facts: SupplierFacts, ctx: PeriodRules, months_at: int, purpose: str) -> CriterionResult:
     n, role, outcome = int(c.params["months"]), c.params["visitor_role"], c.params["outcome"]
     start, end = ctx.start(n), ctx.end
     hits = sorted(v.visited_on for v in facts.visits
@@ -437,7 +448,7 @@ def _visit(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, pur
                            shortfall=0 if hits else 1)
 
 
-def _counted(what: str, dates: Sequence[date], c: Criterion, ctx: _Period, purpose: str) -> CriterionResult:
+def _counted(what: str, dates: Sequence[date], c: Criterion, ctx: PeriodRules, purpose: str) -> CriterionResult:
     n, k = int(c.params["months"]), int(c.params["count"])
     start, end = ctx.start(n), ctx.end
     got = sum(1 for d in dates if start <= d <= end)
@@ -446,15 +457,15 @@ def _counted(what: str, dates: Sequence[date], c: Criterion, ctx: _Period, purpo
                            met=got >= k, detail=detail, purpose=purpose, params=c.params, shortfall=max(0, k - got))
 
 
-def _actions(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, purpose: str) -> CriterionResult:
+def _actions(c: Criterion, facts: SupplierFacts, ctx: PeriodRules, months_at: int, purpose: str) -> CriterionResult:
     return _counted("improvement actions completed", facts.actions_completed, c, ctx, purpose)
 
 
-def _workshops(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int, purpose: str) -> CriterionResult:
+def _workshops(c: Criterion, facts: SupplierFacts, ctx: PeriodRules, months_at: int, purpose: str) -> CriterionResult:
     return _counted("best-in-class workshops attended", facts.workshops_attended, c, ctx, purpose)
 
 
-def _months_at_stage(c: Criterion, facts: SupplierFacts, ctx: _Period, months_at: int,
+def _months_at_stage(c: Criterion, facts: SupplierFacts, ctx: PeriodRules, months_at: int,
                      purpose: str) -> CriterionResult:
     n = int(c.params["months"])
     unit = "month" if months_at == 1 else "months"

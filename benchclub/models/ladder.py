@@ -106,7 +106,9 @@ class LadderEvaluation(db.Model):
     """A recommendation for one supplier and period, waiting for (or given) the governor's decision."""
 
     __tablename__ = "ladder_evaluations"
-    __table_args__ = (sa.Index("ix_ladder_evaluations_pair", "governor_id", "supplier_id", "period_month"),)
+    __table_args__ = (sa.Index("ix_ladder_evaluations_pair", "governor_id", "supplier_id", "period_month"),
+                      # each evaluation first reads the governor's pending ones (0012_ladder_pending_index)
+                      sa.Index("ix_ladder_evaluations_status", "governor_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     governor_id: Mapped[int] = mapped_column(sa.ForeignKey("firms.id"))

@@ -196,3 +196,23 @@ def test_a_reopened_period_keeps_the_version_it_was_first_evaluated_with(world, 
     db.session.commit()
     edit_threshold(login_as("gov_no_consent"), g2, 2, "customer_reject_ppm", 300.0)
     assert services.get_current_ladder(g2).effective_after == "2025-06"  # not 2025-05: June was assessed once
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_the_evaluations_a_close_stores_read_the_same_for_both_twins(world, login_as, scenario):
+    # The close stores evaluations through its own bulk path (evaluation.evaluate_club, batch.py): they keep
+    # the full evidence, and the governor reads them redacted like those stored by the ladder page.
+    hidden, month, stage, _ = SCENARIOS[scenario]
+    a, b = twins(world, hidden, month, stage)
+    g2 = world.firms["G2"]
+    evaluation.evaluate_club(world.club.id, "2025-06")  # what closing June runs after publishing
+    db.session.commit()
+    stored = [_latest_evaluation(g2, f) for f in (a, b)]
+    assert stored[0].criteria != stored[1].criteria
+    client = login_as("gov_no_consent")
+    dashboard = client.get("/ladder/").get_data(as_text=True)  # first: it shows the login's flash message
+    assert _rows_about(dashboard, a) == _rows_about(dashboard, b)
+    pages = [_normalise(client.get(f"/ladder/evaluations/{e.id}").get_data(as_text=True), f)
+             for e, f in zip(stored, (a, b), strict=True)]
+    assert pages[0] == pages[1]
+    assert str(hidden[1]) not in pages[1]
