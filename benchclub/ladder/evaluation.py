@@ -39,6 +39,7 @@ from ..models import (
 from ..models._base import utcnow
 from ..periods.services import list_closed_months
 from ..permissions import consented_kpis_by_supplier
+from ..sqlbulk import insert_rows
 from . import services
 from .batch import KpiColumn, Suppliers, evaluate_stored
 from .months import month_from_index
@@ -429,20 +430,9 @@ def _stored_rows(governor: Firm, period: str, links: list, *,
 
 
 def _insert_rows(rows: list[tuple]) -> None:
-    """Plain rows into ladder_evaluations in the session's transaction: by COPY on PostgreSQL (psycopg 3),
-    else one DB-API executemany (the JSON column receives the engine's JSON text as it is)."""
-    if not rows:
-        return
-    connection = db.session.connection()
-    names = ", ".join(_COLUMNS)
-    table = LadderEvaluation.__tablename__
-    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
-        with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({', '.join([mark] * len(_COLUMNS))})", rows)
+    """Plain rows into ladder_evaluations in the session's transaction (COPY on PostgreSQL, executemany
+    elsewhere; the JSON column receives the engine's JSON text as it is)."""
+    insert_rows(LadderEvaluation.__tablename__, _COLUMNS, rows)
 
 
 def _on_period_closed(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:

@@ -1,7 +1,7 @@
 """ladder: ladder_evaluations indexed by (governor_id, status) for the close's look-up of pending ones
 
 Revision ID: 0012_ladder_pending_index
-Revises: 0010_audit_truncate (on this branch; chained after 0011_snapshot_firm_rows when merged)
+Revises: 0011_snapshot_firm_rows
 
 Every ladder evaluation (each period close, for every governor) first reads the governor's pending
 recommendations. The only index, (governor_id, supplier_id, period_month), made that a read of every
@@ -12,7 +12,7 @@ status) it reads the pending rows only.
 from alembic import op
 
 revision = "0012_ladder_pending_index"
-down_revision = "0010_audit_truncate"
+down_revision = "0011_snapshot_firm_rows"
 branch_labels = None
 depends_on = None
 
