@@ -95,10 +95,10 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
     top = 0
     col = 0
     while top < m and col < n:
-        ahead = np.flatnonzero(a[top:, col:n].any(axis=0))  # the next column with a pivot
-        if ahead.size == 0:
+        ahead = _next_pivot_column(a, top, col, n)
+        if ahead < 0:
             break
-        col += int(ahead[0])
+        col = ahead
         r = top + int(np.flatnonzero(a[top:, col])[0])
         if r != top:
             a[[top, r]] = a[[r, top]]
@@ -114,6 +114,19 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
         top += 1
         col += 1
     return a[:top, :n], np.array(pivots, dtype=np.int64), a[:top, n:]
+
+
+def _next_pivot_column(a: np.ndarray, top: int, col: int, n: int) -> int:
+    """The first column from `col` on (before n) with a nonzero entry below row `top`, or -1: looked for
+    in widening windows, since it is usually near."""
+    width = 32
+    while col < n:
+        ahead = np.flatnonzero(a[top:, col:min(col + width, n)].any(axis=0))
+        if ahead.size:
+            return col + int(ahead[0])
+        col += width
+        width *= 4
+    return -1
 
 
 def _components(matrix: np.ndarray) -> list[np.ndarray]:

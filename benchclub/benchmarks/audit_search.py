@@ -116,6 +116,9 @@ class _BlockSearch:
         i_idx, j_idx, pair = pairs
         c, limit = cand.size, self.k - 1
         pair_w = pw[cand[i_idx]] + pw[cand[j_idx]]
+        if self.plain:  # a third row weighs a firm or more: heavier pairs close no triple (order kept)
+            light = pair_w < limit
+            i_idx, j_idx, pair, pair_w = i_idx[light], j_idx[light], pair[light], pair_w[light]
         out: list[tuple[int, ...]] = []
         for start in range(2, c, 64):  # third rows z > j of each pair (x, j), in slices of 64 z
             stop = min(start + 64, c)

@@ -23,7 +23,8 @@ from .audit_types import (
 
 
 def _membership(rows: Sequence[frozenset], arrays_of: dict | None = None) -> tuple[np.ndarray, list | np.ndarray]:
-    """Rows x units membership (bool) and the units in column order (integer ids take a vectorised path).
+    """Rows x units membership (bool) and the units in column order (integer ids take a vectorised path:
+    sorted, as `np.unique` gives them; any other unit in order of first appearance).
 
     `arrays_of` keeps each row's units as an array by the row's identity, for the rest of one audit."""
     arrays_of = {} if arrays_of is None else arrays_of
@@ -34,17 +35,35 @@ def _membership(rows: Sequence[frozenset], arrays_of: dict | None = None) -> tup
             if kept is None or kept[0] is not units:
                 kept = arrays_of[id(units)] = (units, np.fromiter(units, dtype=np.int64, count=len(units)))
             arrays.append(kept[1])
-        units: list | np.ndarray = np.unique(np.concatenate(arrays)) if arrays else np.zeros(0, np.int64)
-        columns = [np.searchsorted(units, a) for a in arrays]
+        units, columns = _integer_columns(arrays)
     except (TypeError, ValueError, OverflowError):
         index: dict[Unit, int] = {}
         columns = [np.fromiter((index.setdefault(u, len(index)) for u in r), dtype=np.int64, count=len(r))
                    for r in rows]
         units = list(index)
     members = np.zeros((len(rows), len(units)), dtype=bool)
-    for i, cols in enumerate(columns):
-        members[i, cols] = True
+    if columns:
+        lengths = np.fromiter((len(c) for c in columns), dtype=np.int64, count=len(columns))
+        members[np.repeat(np.arange(len(rows)), lengths), np.concatenate(columns)] = True
     return members, units
+
+
+def _integer_columns(arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The sorted distinct ids of integer rows and each row's columns among them (a look-up table when
+    the ids are dense enough, else sorting and binary search: the same answer)."""
+    if not arrays:
+        return np.zeros(0, np.int64), []
+    flat = np.concatenate(arrays)
+    if flat.size == 0:
+        return flat, [flat for _ in arrays]
+    low, high = int(flat.min()), int(flat.max())
+    if high - low > 8 * flat.size + (1 << 16):
+        units = np.unique(flat)
+        return units, [np.searchsorted(units, a) for a in arrays]
+    seen = np.zeros(high - low + 1, dtype=bool)
+    seen[flat - low] = True
+    position = np.cumsum(seen) - 1
+    return np.flatnonzero(seen) + low, [position[a - low] for a in arrays]
 
 
 class _System(_Blocks, _BlockSearch, _OlderSearch):
@@ -62,8 +81,10 @@ class _System(_Blocks, _BlockSearch, _OlderSearch):
     fails or `min_firms` exceeds 5, the older exact search below takes over.
     """
 
-    def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int, arrays_of: dict | None = None):
+    def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int, arrays_of: dict | None = None,
+                 reductions: dict | None = None):
         self.name, self.k = name, min_firms
+        self._reductions = reductions  # block reductions by exact contents, for the rest of one audit
         self.row_keys = [key for key, _ in rows]
         self._row_units = [units for _, units in rows]
         members, self._units = _membership(self._row_units, arrays_of)

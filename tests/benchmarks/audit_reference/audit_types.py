@@ -9,12 +9,9 @@ from dataclasses import dataclass
 Unit = Hashable
 
 
-@dataclass(frozen=True, order=True)
-class OldValue:
-    """A unit for a firm's value in an earlier revision that differs from its current one."""
-
-    firm: Hashable
-    revision: int
+# The unit type is shared with the current code (isinstance checks must agree on the same inputs); the
+# rest of this copy is frozen.
+from benchclub.benchmarks.audit_types import OldValue  # noqa: E402
 
 
 def firm_of(unit: Unit) -> Hashable:

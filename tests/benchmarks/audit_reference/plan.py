@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from benchclub.benchmarks import stats
-from .audit import Figure, OldValue, Probe, audit
 from benchclub.benchmarks.thresholds import Thresholds, merge_small_bins, n_label
+
+from .audit import Figure, OldValue, Probe, audit
 
 RULE1_MEMBER = "Suppressed: fewer than {k} firms reported this KPI in this group."
 RULE1_GOVERNOR = "Suppressed: fewer than {k} firms in this group are not your consenting suppliers."
