@@ -40,8 +40,8 @@ def _scan(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe], ca
           budget: Budget) -> tuple[list[Violation], list[str]]:
     """The violations found exactly, and the systems whose search ran out of budget (in name order).
 
-    `cache` keeps each system's answer for its exact set of rows, so the greedy loop only re-audits
-    the systems that the last withheld figure touched, and in those only re-reduces the blocks it changed. Probes are always decided exactly (one solve).
+    `cache` keeps each system's answer for its exact set of rows, so the greedy loop only re-reduces
+    the systems that the last withheld figure touched. Probes are always decided exactly (one solve).
     """
     by_system = _by_system(figures)
     probes_by: dict[str, list[Probe]] = defaultdict(list)
@@ -52,8 +52,7 @@ def _scan(figures: Sequence[Figure], min_firms: int, probes: Sequence[Probe], ca
     for name in sorted(by_system):
         key = (name, tuple(k for k, _ in by_system[name]))
         if key not in cache:
-            system = _System(name, by_system[name], min_firms, cache.setdefault("arrays", {}),
-                             cache.setdefault("reductions", {}))
+            system = _System(name, by_system[name], min_firms, cache.setdefault("arrays", {}))
             try:
                 cache[key] = system.small_sets(budget) + [
                     v for p in probes_by.get(name, ()) if (v := system.derives(p, budget)) is not None]

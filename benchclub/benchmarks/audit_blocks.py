@@ -106,7 +106,7 @@ class _Blocks:
         for rows in parts:
             cols = np.flatnonzero(self.matrix[rows].any(axis=0))
             budget.spend(max(1, len(rows) * (len(rows) + len(cols)) * min(len(rows), len(cols)) // _WORK))
-            reduced, pivots, transform = self._rref(self.matrix[np.ix_(rows, cols)], p)
+            reduced, pivots, transform = _rref_mod(self.matrix[np.ix_(rows, cols)], p)
             pieces.append((rows, cols, reduced, pivots, transform))
         if couplers.size:
             pieces = [self._couple(pieces, couplers, p, budget)]
@@ -124,19 +124,6 @@ class _Blocks:
                 return None  # every row of the block, exactly, from the lifted rows at its pivots
             out.append(_Block(rows, cols, sub, pivots, numerators, denominator, reduced, transform, p))
         return out
-
-    def _rref(self, sub: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`_rref_mod` of a block, kept for the rest of the audit by the block's exact contents: a block
-        that the last withheld figure did not touch is not reduced again (the same input, the same answer)."""
-        if self._reductions is None:
-            return _rref_mod(sub, p)
-        key = (p, sub.shape, sub.dtype.str, sub.tobytes())
-        kept = self._reductions.get(key)
-        if kept is None:
-            kept = self._reductions[key] = _rref_mod(sub, p)
-            for array in kept:
-                array.flags.writeable = False  # shared by later rounds: never changed in place
-        return kept
 
     def _couple(self, pieces: list, couplers: np.ndarray, p: int, budget: Budget) -> tuple:
         """Join the reduced blocks and the coupling rows into one reduced form mod p (pivots in any order)."""

@@ -70,7 +70,7 @@ def _ratio(x: int, p: int) -> tuple[int, int] | None:
 def _lift(residues: np.ndarray, p: int) -> tuple[np.ndarray, int] | None:
     """Integer numerators N and one denominator D with N / D congruent to the residues, or None."""
     nonzero = residues != 0
-    values = np.unique(residues[nonzero])
+    values = _distinct(residues[nonzero])
     fractions = {}
     denominator = 1
     for v in values.tolist():
@@ -85,6 +85,14 @@ def _lift(residues: np.ndarray, p: int) -> tuple[np.ndarray, int] | None:
     out = np.zeros(residues.shape, dtype=np.int64)
     out[nonzero] = table[np.searchsorted(values, residues[nonzero])]
     return out, denominator
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values): found by hashing, then sorted (few distinct values among many), where numpy can."""
+    try:
+        return np.sort(np.unique(values, sorted=False))
+    except TypeError:  # numpy before 2.3
+        return np.unique(values)
 
 
 def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -23,8 +23,8 @@ from .audit_types import (
 
 
 def _membership(rows: Sequence[frozenset], arrays_of: dict | None = None) -> tuple[np.ndarray, list | np.ndarray]:
-    """Rows x units membership (bool) and the units in column order (integer ids take a vectorised path:
-    sorted, as `np.unique` gives them; any other unit in order of first appearance).
+    """Units x rows membership (bool: each unit's rows, contiguous) and the units in that order (integer
+    ids take a vectorised path: sorted, as `np.unique` gives them; any other unit in order of first appearance).
 
     `arrays_of` keeps each row's units as an array by the row's identity, for the rest of one audit."""
     arrays_of = {} if arrays_of is None else arrays_of
@@ -41,10 +41,10 @@ def _membership(rows: Sequence[frozenset], arrays_of: dict | None = None) -> tup
         columns = [np.fromiter((index.setdefault(u, len(index)) for u in r), dtype=np.int64, count=len(r))
                    for r in rows]
         units = list(index)
-    members = np.zeros((len(rows), len(units)), dtype=bool)
+    members = np.zeros((len(units), len(rows)), dtype=bool)
     if columns:
         lengths = np.fromiter((len(c) for c in columns), dtype=np.int64, count=len(columns))
-        members[np.repeat(np.arange(len(rows)), lengths), np.concatenate(columns)] = True
+        members[np.concatenate(columns), np.repeat(np.arange(len(rows)), lengths)] = True
     return members, units
 
 
@@ -81,15 +81,13 @@ class _System(_Blocks, _BlockSearch, _OlderSearch):
     fails or `min_firms` exceeds 5, the older exact search below takes over.
     """
 
-    def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int, arrays_of: dict | None = None,
-                 reductions: dict | None = None):
+    def __init__(self, name: str, rows: list[tuple[str, frozenset]], min_firms: int, arrays_of: dict | None = None):
         self.name, self.k = name, min_firms
-        self._reductions = reductions  # block reductions by exact contents, for the rest of one audit
         self.row_keys = [key for key, _ in rows]
         self._row_units = [units for _, units in rows]
         members, self._units = _membership(self._row_units, arrays_of)
         self.plain = isinstance(self._units, np.ndarray) or not any(isinstance(u, OldValue) for u in self._units)
-        packed = np.ascontiguousarray(np.packbits(members, axis=0).T)
+        packed = np.packbits(members, axis=1)  # each unit's rows as bytes: its signature
         signature = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
         _, first, inverse = np.unique(signature, return_index=True, return_inverse=True)
         inverse = inverse.ravel()
@@ -103,10 +101,10 @@ class _System(_Blocks, _BlockSearch, _OlderSearch):
         order = np.lexsort((np.arange(len(first)), weights < min_firms))  # large cells first
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-        self._label = rank[inverse]  # unit (column of `members`) -> cell
+        self._label = rank[inverse]  # unit (row of `members`) -> cell
         self._w = weights[order]
         self.weights = self._w.tolist()
-        self.matrix = members[:, first[order]].astype(np.int8)
+        self.matrix = np.ascontiguousarray(members[first[order]].T).astype(np.int8)
         self.n_large = int((self._w >= min_firms).sum())
         self._cells: list[list[Unit]] | None = None
         self._col_of: dict[Unit, int] | None = None

@@ -150,5 +150,5 @@ def test_reduction_mod_p_and_membership_equal_the_reference():
                 if kind < 2 or pick.random() < 0.5 else pick.randrange(9)
         rows = [frozenset(unit() for _ in range(pick.randrange(12))) for _ in range(pick.randrange(9))]
         got, want = audit_system._membership(rows), ref_system._membership(rows)
-        assert np.array_equal(got[0], want[0]) and list(got[1]) == list(want[1])
+        assert np.array_equal(got[0].T, want[0]) and list(got[1]) == list(want[1])  # now units x rows
         assert type(got[1]) is type(want[1])
