@@ -103,11 +103,10 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
     top = 0
     col = 0
     while top < m and col < n:
-        ahead = _next_pivot_column(a, top, col, n)
-        if ahead < 0:
+        found = _next_pivot(a, top, col, n)
+        if found is None:
             break
-        col = ahead
-        r = top + int(np.flatnonzero(a[top:, col])[0])
+        col, r = found
         if r != top:
             a[[top, r]] = a[[r, top]]
         inv = pow(int(a[top, col]), p - 2, p)
@@ -124,17 +123,18 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
     return a[:top, :n], np.array(pivots, dtype=np.int64), a[:top, n:]
 
 
-def _next_pivot_column(a: np.ndarray, top: int, col: int, n: int) -> int:
-    """The first column from `col` on (before n) with a nonzero entry below row `top`, or -1: looked for
-    in widening windows, since it is usually near."""
+def _next_pivot(a: np.ndarray, top: int, col: int, n: int) -> tuple[int, int] | None:
+    """The first column from `col` on (before n) with a nonzero entry below row `top`, and the first such
+    row, or None: looked for in widening windows, since it is usually near."""
     width = 32
     while col < n:
-        ahead = np.flatnonzero(a[top:, col:min(col + width, n)].any(axis=0))
+        window = a[top:, col:min(col + width, n)] != 0
+        ahead = np.flatnonzero(window.any(axis=0))
         if ahead.size:
-            return col + int(ahead[0])
+            return col + int(ahead[0]), top + int(window[:, ahead[0]].argmax())
         col += width
         width *= 4
-    return -1
+    return None
 
 
 def _components(matrix: np.ndarray) -> list[np.ndarray]:
