@@ -103,6 +103,9 @@ def test_random_figures_and_budgets_give_the_same_violations_and_withholding(see
     for budget in (None, 0, 50, 400, 3000):
         assert audited(audit_module, figures, probes, budget=budget) == \
             audited(ref_audit, figures, probes, budget=budget)
+    shuffled = figures[:]
+    rng.shuffle(shuffled)  # the order of the figures never changes the answer (plans list probes in one order)
+    assert audited(audit_module, shuffled, probes) == audited(audit_module, figures, probes)
     try:
         expected = ref_audit.find_violations(figures, 5, probes)
     except ref_audit.Unsure:
