@@ -109,7 +109,8 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
         col, r = found
         if r != top:
             a[[top, r]] = a[[r, top]]
-        inv = pow(int(a[top, col]), p - 2, p)
+        pivot = int(a[top, col])
+        inv = 1 if pivot == 1 else pow(pivot, p - 2, p)
         if inv != 1:
             a[top, col:] = a[top, col:] * inv % p
         factor = a[:, col].copy()
