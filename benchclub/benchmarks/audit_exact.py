@@ -70,7 +70,7 @@ def _ratio(x: int, p: int) -> tuple[int, int] | None:
 def _lift(residues: np.ndarray, p: int) -> tuple[np.ndarray, int] | None:
     """Integer numerators N and one denominator D with N / D congruent to the residues, or None."""
     nonzero = residues != 0
-    values = np.unique(residues[nonzero])
+    values = _distinct(residues[nonzero])
     fractions = {}
     denominator = 1
     for v in values.tolist():
@@ -87,6 +87,14 @@ def _lift(residues: np.ndarray, p: int) -> tuple[np.ndarray, int] | None:
     return out, denominator
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values): found by hashing, then sorted (few distinct values among many), where numpy can."""
+    try:
+        return np.sort(np.unique(values, sorted=False))
+    except TypeError:  # numpy before 2.3
+        return np.unique(values)
+
+
 def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gauss-Jordan mod p with the row combinations tracked: (R, pivot columns, T) with R = T . matrix mod p."""
     m, n = matrix.shape
@@ -95,14 +103,14 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
     top = 0
     col = 0
     while top < m and col < n:
-        ahead = np.flatnonzero(a[top:, col:n].any(axis=0))  # the next column with a pivot
-        if ahead.size == 0:
+        found = _next_pivot(a, top, col, n)
+        if found is None:
             break
-        col += int(ahead[0])
-        r = top + int(np.flatnonzero(a[top:, col])[0])
+        col, r = found
         if r != top:
             a[[top, r]] = a[[r, top]]
-        inv = pow(int(a[top, col]), p - 2, p)
+        pivot = int(a[top, col])
+        inv = 1 if pivot == 1 else pow(pivot, p - 2, p)
         if inv != 1:
             a[top, col:] = a[top, col:] * inv % p
         factor = a[:, col].copy()
@@ -114,6 +122,20 @@ def _rref_mod(matrix: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.nd
         top += 1
         col += 1
     return a[:top, :n], np.array(pivots, dtype=np.int64), a[:top, n:]
+
+
+def _next_pivot(a: np.ndarray, top: int, col: int, n: int) -> tuple[int, int] | None:
+    """The first column from `col` on (before n) with a nonzero entry below row `top`, and the first such
+    row, or None: looked for in widening windows, since it is usually near."""
+    width = 32
+    while col < n:
+        window = a[top:, col:min(col + width, n)] != 0
+        ahead = np.flatnonzero(window.any(axis=0))
+        if ahead.size:
+            return col + int(ahead[0]), top + int(window[:, ahead[0]].argmax())
+        col += width
+        width *= 4
+    return None
 
 
 def _components(matrix: np.ndarray) -> list[np.ndarray]:

@@ -116,23 +116,23 @@ class _BlockSearch:
         i_idx, j_idx, pair = pairs
         c, limit = cand.size, self.k - 1
         pair_w = pw[cand[i_idx]] + pw[cand[j_idx]]
+        if self.plain:  # a third row weighs a firm or more: heavier pairs close no triple (order kept)
+            light = pair_w < limit
+            i_idx, j_idx, pair, pair_w = i_idx[light], j_idx[light], pair[light], pair_w[light]
         out: list[tuple[int, ...]] = []
+        table = _hash_table(targets)
         for start in range(2, c, 64):  # third rows z > j of each pair (x, j), in slices of 64 z
-            stop = min(start + 64, c)
-            reps = np.clip(stop - np.maximum(j_idx + 1, start), 0, None)
-            if not reps.any():
-                continue
-            which = np.repeat(np.arange(len(pair)), reps)
-            first = np.maximum(j_idx + 1, start)[which]
-            offsets = np.arange(len(which)) - np.repeat(np.cumsum(reps) - reps, reps)
-            z = first + offsets
-            sel = np.ones(len(which), dtype=bool)
+            zs = np.arange(start, min(start + 64, c))
+            live = np.flatnonzero(j_idx < zs[-1])
+            ok = j_idx[live, None] < zs[None, :]
             if self.plain:
-                sel = pair_w[which] + pw[cand[z]] <= limit
-            which, z = which[sel], z[sel]
-            closing = (pair[which] + phi[cand[z]]) % p
-            at = np.minimum(np.searchsorted(targets, closing), targets.size - 1)
-            hit = targets[at] == closing
+                ok &= pair_w[live, None] + pw[cand[zs]][None, :] <= limit
+            closing = pair[live, None] + phi[cand[zs]][None, :]
+            closing -= p * (closing >= p)  # (pair + phi) mod p: both are residues
+            ok &= table[closing & _HASH_MASK]  # a pre-filter: the low bits of some target
+            row, col = np.nonzero(ok)  # pairs in order, then z in order: as the loop over pairs and z
+            which, z = live[row], zs[col]
+            hit = _in_sorted(closing[row, col], targets)
             for x, y, t in zip(i_idx[which[hit]].tolist(), j_idx[which[hit]].tolist(), z[hit].tolist(), strict=True):
                 out.append(tuple(sorted((int(cand[x]), int(cand[y]), int(cand[t])))))
         return out
@@ -180,6 +180,22 @@ class _BlockSearch:
         if combination is None:
             combination = _solve(b.matrix, target.tolist())
         return frozenset(self.row_keys[int(b.rows[i])] for i, c in enumerate(combination or ()) if c)
+
+
+_HASH_MASK = (1 << 20) - 1
+
+
+def _hash_table(targets: np.ndarray) -> np.ndarray:
+    """A flag per value of the low 20 bits: whether some target has them (a pre-filter, exact lookups follow)."""
+    table = np.zeros(_HASH_MASK + 1, dtype=bool)
+    table[targets & _HASH_MASK] = True
+    return table
+
+
+def _in_sorted(values: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """values isin targets (sorted), exactly."""
+    at = np.minimum(np.searchsorted(targets, values), targets.size - 1)
+    return targets[at] == values
 
 
 def _null_fingerprint(b: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..gcpause import collector_paused
 from . import stats
 from .audit import Figure, OldValue, Probe, audit
 from .thresholds import Thresholds, merge_small_bins, n_label
@@ -126,6 +127,8 @@ class _Group:
     ids: list[int]
     values: np.ndarray  # the firms' values, in the order of `ids`
     ordered: np.ndarray  # the same values sorted
+    order: np.ndarray  # the stable sort: ordered = values[order]
+    id_array: np.ndarray  # `ids` as an array of objects
     units: frozenset[int] | None = None
     histogram: list[dict[str, Any]] | None = None
 
@@ -144,8 +147,9 @@ def _kpi_groups(code: str, facts: PeriodFacts) -> dict[str, _Group]:
     out = {}
     for g in sorted(positions):
         at = np.array(positions[g], dtype=np.intp)
-        group_values = vals[at]
-        out[g] = _Group(firms[at].tolist(), group_values, np.sort(group_values, kind="stable"))
+        group_values, group_firms = vals[at], firms[at]
+        order = np.argsort(group_values, kind="stable")
+        out[g] = _Group(group_firms.tolist(), group_values, group_values[order], order, group_firms)
     return out
 
 
@@ -161,12 +165,9 @@ def _bin_members(group: _Group, bins: Sequence[Mapping[str, Any]]) -> list[froze
     """The firms counted in each bin, the same way the histogram counts them: one bin index per firm
     (a value below the first bin counts in it, above the last in the last), one frozenset per bin."""
     lows = np.array([b["lo"] for b in bins], dtype=np.float64)
-    index = np.clip(np.searchsorted(lows, group.values, side="right") - 1, 0, len(bins) - 1)
-    order = np.argsort(index, kind="stable")
-    ids = np.empty(len(group.ids), dtype=object)
-    ids[:] = group.ids
-    ids = ids[order]
-    cuts = np.searchsorted(index[order], np.arange(len(bins) + 1), side="left")
+    index = np.clip(np.searchsorted(lows, group.ordered, side="right") - 1, 0, len(bins) - 1)  # ascending
+    ids = group.id_array[group.order]
+    cuts = np.searchsorted(index, np.arange(len(bins) + 1), side="left")
     return [frozenset(ids[cuts[j]:cuts[j + 1]].tolist()) for j in range(len(bins))]
 
 
@@ -263,7 +264,7 @@ def _group_releases(facts: PeriodFacts, t: Any, governor: bool,
         for g, group in groups[code].items():
             ids = group.ids
             summary = stats.summary_sorted(group.ordered, group.values)
-            ranks = stats.percentile_ranks_sorted(group.values, group.ordered, higher)
+            ranks = stats.percentile_ranks_sorted(group.values, group.ordered, higher, group.order)
             rel = GroupRelease(code, g, ids, summary, _histogram(group, edges, t.min_firms),
                                dict(zip(ids, ranks, strict=True)))
             if len(ids) < t.min_firms:
@@ -294,9 +295,15 @@ def plan_release(facts: PeriodFacts, club: Any, *, known: frozenset[int] = froze
     """Compute the period's figures for an audience that knows `known` and audit them all at once.
 
     Each KPI's groups are gathered once (`_kpi_groups`: values as arrays, sorted once per group) and serve
-    the figures (sums, n, histogram bins) and the released statistics, histograms and ranks alike.
+    the figures (sums, n, histogram bins) and the released statistics, histograms and ranks alike. The
+    cyclic collector is paused meanwhile (`gcpause`): the plan builds many small frozensets, no cycles.
     """
+    with collector_paused():
+        return _plan(facts, club, frozenset(known), earlier, governor)
 
+
+def _plan(facts: PeriodFacts, club: Any, known: frozenset[int], earlier: Sequence[EarlierRevision],
+          governor: bool) -> ReleasePlan:
     t = Thresholds.from_club(club)
     own = facts.without(frozenset(known))
     groups = {code: _kpi_groups(code, own) for code in own.values}

@@ -145,17 +145,36 @@ def summary_sorted(ordered: np.ndarray, values: np.ndarray) -> dict[str, float]:
     return result
 
 
-def percentile_ranks_sorted(values: np.ndarray, ordered: np.ndarray, higher_is_better: bool) -> list[int | None]:
-    """`percentile_ranks` with the sort done by the caller: two vectorised searches instead of a loop."""
+def percentile_ranks_sorted(values: np.ndarray, ordered: np.ndarray, higher_is_better: bool,
+                            order: np.ndarray | None = None) -> list[int | None]:
+    """`percentile_ranks` with the sort done by the caller: two vectorised searches instead of a loop, or
+    none when `order` (the stable argsort, ordered = values[order]) is given and no value is NaN."""
     n = len(values)
     others = n - 1
     if others <= 0:
         return [None] * n
-    below = np.searchsorted(ordered, values, side="left")
-    above = n - np.searchsorted(ordered, values, side="right")
+    if order is not None and not np.isnan(ordered[-1]):  # NaNs sort last
+        below, above = _ties_in_sorted(ordered, order)
+    else:
+        below = np.searchsorted(ordered, values, side="left")
+        above = n - np.searchsorted(ordered, values, side="right")
     ties = n - below - above - 1  # the firm itself is not its own peer
     share = ((below if higher_is_better else above) + 0.5 * ties) / others * 100
     return np.floor(share + 0.5).astype(np.int64).tolist()
+
+
+def _ties_in_sorted(ordered: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per value (in the original order): how many values are below it and how many above, from runs of
+    equal values in the sorted array (what the two searches of `percentile_ranks_sorted` give)."""
+    n = len(ordered)
+    new_run = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    starts = np.flatnonzero(new_run)
+    run = np.cumsum(new_run) - 1
+    ends = np.append(starts[1:], n)
+    below, above = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    below[order] = starts[run]
+    above[order] = n - ends[run]
+    return below, above
 
 
 def bin_counts_array(values: np.ndarray, edges: Sequence[float]) -> list[dict[str, float]]:
