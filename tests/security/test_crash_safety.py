@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -60,10 +59,29 @@ def _writing_started() -> bool:
         raw.close()
 
 
-def _import(path: Path) -> subprocess.Popen:
+# `flask kpis import` in a child process that stops for a minute after its first bulk INSERT (the values,
+# before their audit entries and the commit): the kill then lands half-way through the writes every time,
+# however fast the import has become (it used to race a 20 ms poll against a write of a few milliseconds).
+HALF_WAY = """
+import sys, time
+import benchclub.kpis.bulk as bulk
+first = bulk.insert_rows
+def stall(*args, **kwargs):
+    first(*args, **kwargs)
+    print("written, not committed", flush=True)
+    time.sleep(60)
+bulk.insert_rows = stall
+from flask.cli import main
+sys.argv = ["flask", *sys.argv[1:]]
+main()
+"""
+
+
+def _import(path: Path, *, stall: bool = False) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("BENCHCLUB_ENV", "FLASK_RUN_FROM_CLI")}
     env["DATABASE_URL"] = _url()
-    return subprocess.Popen([str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "kpis", "import", str(path)],
+    command = [sys.executable, "-c", HALF_WAY] if stall else [str(Path(sys.executable).with_name("flask"))]
+    return subprocess.Popen([*command, "--app", "wsgi", "kpis", "import", str(path)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -75,12 +93,10 @@ def _counts() -> tuple[int, int]:
 
 def test_an_import_killed_while_writing_leaves_nothing_behind(app, world, tmp_path):
     path, rows = _big_file(world, tmp_path)
-    proc = _import(path)
-    deadline = time.monotonic() + 120
-    while not _writing_started():
-        assert proc.poll() is None, f"the import ended before it was killed: {proc.communicate()}"
-        assert time.monotonic() < deadline, "the import never started writing"
-        time.sleep(0.02)
+    proc = _import(path, stall=True)
+    said = proc.stdout.readline()  # returns at the stall (or at the end, if the import never got there)
+    assert said == b"written, not committed\n", f"the import ended before it was killed: {proc.communicate()}"
+    assert _writing_started()  # its values are written and still uncommitted: it holds the write
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
