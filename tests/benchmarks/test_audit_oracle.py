@@ -8,7 +8,6 @@ and, separately, of the released counts (n, histogram bins; certificate holders 
 from __future__ import annotations
 
 from bisect import bisect_right
-from fractions import Fraction
 from itertools import combinations
 
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 
 from benchclub.benchmarks import stats
 from benchclub.benchmarks.disclosure import PeriodFacts, Thresholds, plan_release
+from tests.linalg import null_space
 
 EDGES = (0.0, 50.0, 70.0, 80.0, 85.0, 90.0, 93.0, 95.0, 97.0, 99.0, 100.0)
 STANDARDS = ("ISO 9001", "ISO 14001")
@@ -53,31 +53,6 @@ def groups_of(firm: dict) -> list[str]:
 def bin_of(value: float, bins: list[dict]) -> int:
     lows = [b["lo"] for b in bins]
     return min(max(bisect_right(lows, value) - 1, 0), len(bins) - 1)
-
-
-def null_space(rows: list[list[int]], n: int) -> list[list[Fraction]]:
-    """A basis of {x : row . x = 0 for every row}, by Gauss-Jordan over the rationals."""
-    m = [[Fraction(x) for x in r] for r in rows]
-    pivots, top = [], 0
-    for col in range(n):
-        pr = next((i for i in range(top, len(m)) if m[i][col] != 0), None)
-        if pr is None:
-            continue
-        m[top], m[pr] = m[pr], m[top]
-        m[top] = [x / m[top][col] for x in m[top]]
-        for i in range(len(m)):
-            if i != top and m[i][col] != 0:
-                m[i] = [a - m[i][col] * b for a, b in zip(m[i], m[top], strict=True)]
-        pivots.append(col)
-        top += 1
-    basis = []
-    for free in (c for c in range(n) if c not in pivots):
-        x = [Fraction(0)] * n
-        x[free] = Fraction(1)
-        for r, p in enumerate(pivots):
-            x[p] = -m[r][free]
-        basis.append(x)
-    return basis
 
 
 def derivable_sets(vectors: list[list[int]], firms: list[int]) -> list[tuple[int, ...]]:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from benchclub.benchmarks import audit as audit_module
 from benchclub.benchmarks.audit import Figure, OldValue, Probe, Unsure, audit, conservative_withholding, find_violations
 from tests.benchmarks.test_audit_oracle import check_member_and_governor, clubs
+from tests.linalg import null_space
 
 CONSERVATIVE = "withheld: with the other published groups it would leave groups of fewer than 5 firms"
 
@@ -65,7 +66,7 @@ def exact_small_sets(figures, k=5):
             cells.setdefault(tuple(u in r for r in rows), []).append(u)
         cols = list(cells.values())
         matrix = [[Fraction(int(c[0] in r)) for c in cols] for r in rows]
-        basis = _null_space(matrix, len(cols))
+        basis = null_space(matrix, len(cols))
         small = [j for j, c in enumerate(cols) if len(c) < k]
         for size in range(1, k):
             for pick in combinations(small, size):
@@ -73,29 +74,6 @@ def exact_small_sets(figures, k=5):
                     found.append((system, pick))
     return found
 
-
-def _null_space(m, n):
-    m = [row[:] for row in m]
-    pivots, top = [], 0
-    for col in range(n):
-        pr = next((i for i in range(top, len(m)) if m[i][col]), None)
-        if pr is None:
-            continue
-        m[top], m[pr] = m[pr], m[top]
-        m[top] = [x / m[top][col] for x in m[top]]
-        for i in range(len(m)):
-            if i != top and m[i][col]:
-                m[i] = [a - m[i][col] * b for a, b in zip(m[i], m[top], strict=True)]
-        pivots.append(col)
-        top += 1
-    basis = []
-    for free in (c for c in range(n) if c not in pivots):
-        x = [Fraction(0)] * n
-        x[free] = Fraction(1)
-        for r, p in enumerate(pivots):
-            x[p] = -m[r][free]
-        basis.append(x)
-    return basis
 
 
 def test_fallback_engages_on_a_big_club_under_a_tiny_budget_and_what_is_left_is_safe():
