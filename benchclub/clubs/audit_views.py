@@ -8,20 +8,18 @@ from flask_login import current_user
 
 from ..audit import record
 from ..extensions import db
-from ..models import Role
+from ..models import Club, Role
 from ..permissions import role_required
 from . import queries
 from .blueprint import bp
-from .context import club_picker, current_club
+from .context import club_page
 
 
 @bp.get("/club/audit")
 @role_required(Role.FACILITATOR)
-def audit():
+@club_page("Audit log")
+def audit(club: Club):
     """The club's audit log: who changed what, when, from what to what, and why."""
-    club = current_club()
-    if club is None:
-        return club_picker("Audit log")
     filters = queries.AuditFilter(actor=request.args.get("actor", "").strip()[:254],
                                   action=request.args.get("action", "").strip()[:40],
                                   entity=request.args.get("entity", "").strip()[:40],

@@ -8,11 +8,11 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from ..extensions import db
-from ..models import Role
+from ..models import Club, Role
 from ..models.club import DEFAULT_EXACT_N_FROM, DEFAULT_MIN_FIRMS, DEFAULT_MIN_FIRMS_TAILS
 from ..permissions import role_required
 from .blueprint import bp
-from .context import club_picker, current_club
+from .context import club_page
 from .thresholds import ThresholdError, set_thresholds
 
 
@@ -30,11 +30,9 @@ class ThresholdForm(FlaskForm):
 
 @bp.route("/club/disclosure", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
-def disclosure_thresholds():
+@club_page("Disclosure thresholds")
+def disclosure_thresholds(club: Club):
     """Raise the club's disclosure thresholds above the defaults (never below); each change is audited."""
-    club = current_club()
-    if club is None:
-        return club_picker("Disclosure thresholds")
     form = ThresholdForm(obj=club)
     if form.validate_on_submit():
         try:

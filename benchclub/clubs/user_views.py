@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Firm, Role, User
+from ..models import Club, Firm, Role, User
 from ..permissions import can_manage_user, role_required
 from ..web import show_error
 from . import people, queries
 from .blueprint import bp
-from .context import club_picker, current_club
+from .context import club_page
 from .forms import InviteForm
 
 
@@ -28,11 +28,9 @@ def _show_invitation(user: User, token: str, club):
 
 @bp.route("/club/users", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
-def users():
+@club_page("Users")
+def users(club: Club):
     """The club's users and the invitation form; a new user's link is shown once on screen."""
-    club = current_club()
-    if club is None:
-        return club_picker("Users")
     form = InviteForm()
     _firm_choices(form, club)
     if form.validate_on_submit():

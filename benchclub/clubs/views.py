@@ -11,12 +11,12 @@ from flask_login import current_user
 from ..catalogue import list_kpis
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Firm, FirmKind, KpiDefinition, Role
+from ..models import Club, Firm, FirmKind, KpiDefinition, Role
 from ..permissions import can_manage_club, can_manage_firm, role_required
 from ..web import show_error
 from . import queries, services
 from .blueprint import bp
-from .context import club_picker, current_club
+from .context import club_page
 from .forms import ClubForm, FirmForm, KpiForm, LinkForm
 
 
@@ -40,21 +40,17 @@ def clubs():
 
 @bp.get("/club/firms")
 @role_required(Role.FACILITATOR)
-def firms():
+@club_page("Firms")
+def firms(club: Club):
     """The club's firms."""
-    club = current_club()
-    if club is None:
-        return club_picker("Firms")
     return render_template("clubs/firms.html", club=club, firms=queries.list_firms(club))
 
 
 @bp.route("/club/firms/new", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
-def new_firm():
+@club_page("Add a firm")
+def new_firm(club: Club):
     """Add a supplier or governor firm to the club."""
-    club = current_club()
-    if club is None:
-        return club_picker("Add a firm")
     form = FirmForm()
     if form.validate_on_submit():
         try:
@@ -100,11 +96,9 @@ def _link_choices(form: LinkForm, club) -> None:
 
 @bp.route("/club/links", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
-def links():
+@club_page("Supply links")
+def links(club: Club):
     """The club's governor-supplier links, and a form to add one or change a tier."""
-    club = current_club()
-    if club is None:
-        return club_picker("Supply links")
     form = LinkForm()
     _link_choices(form, club)
     if form.validate_on_submit():
@@ -123,21 +117,17 @@ def links():
 
 @bp.get("/club/kpis")
 @role_required(Role.FACILITATOR)
-def kpis():
+@club_page("KPI catalogue")
+def kpis(club: Club):
     """The club's KPI catalogue, retired KPIs included."""
-    club = current_club()
-    if club is None:
-        return club_picker("KPI catalogue")
     return render_template("clubs/kpis.html", club=club, kpis=list_kpis(club, active_only=False))
 
 
 @bp.route("/club/kpis/new", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
-def new_kpi():
+@club_page("Add a KPI")
+def new_kpi(club: Club):
     """Add a KPI to the club's catalogue."""
-    club = current_club()
-    if club is None:
-        return club_picker("Add a KPI")
     form = KpiForm()
     return _save_kpi(form, club, None)
 

@@ -8,10 +8,10 @@ from flask_login import current_user
 
 from .. import permissions
 from ..audit import record
-from ..clubs.context import club_picker, current_club
+from ..clubs.context import club_page, current_club
 from ..errors import DomainError
 from ..extensions import db
-from ..models import CheckKind, Role
+from ..models import CheckKind, Club, Role
 from ..periods.services import list_periods
 from ..permissions import role_required
 from . import desk, queries
@@ -20,11 +20,9 @@ from .views import _period_or_404, bp
 
 @bp.get("/desk")
 @role_required(Role.FACILITATOR)
-def desk_queue():
+@club_page("Data-quality desk")
+def desk_queue(club: Club):
     """Questionable values of the open months, each to accept or query; identified data, so audited."""
-    club = current_club()
-    if club is None:
-        return club_picker("Data-quality desk")
     month = request.args.get("month") or None
     firm_code = request.args.get("firm") or None
     items = desk.list_desk_items(club, month=month)
@@ -105,11 +103,9 @@ def remind_missing():
 
 @bp.get("/firms/<code>/<month>")
 @role_required(Role.FACILITATOR)
-def firm_month(code: str, month: str):
+@club_page("Firm month")
+def firm_month(club: Club, code: str, month: str):
     """One firm's month as the facilitator sees it (identified, audited): values, customers' figures, desk items."""
-    club = current_club()
-    if club is None:
-        return club_picker("Firm month")
     firm = next((f for f in club.firms if f.code == code), None)
     if firm is None or not firm.is_supplier:
         abort(404)

@@ -6,7 +6,7 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..clubs.context import club_picker, current_club
+from ..clubs.context import club_page
 from ..errors import DomainError
 from ..extensions import db
 from ..kpis.queries import get_completeness
@@ -34,21 +34,17 @@ def _periods_page(club: Club, open_form: OpenPeriodForm, reopen_form: ReopenForm
 
 @bp.get("/club/periods")
 @role_required(Role.FACILITATOR)
-def list_periods():
+@club_page("Periods")
+def list_periods(club: Club):
     """The club's months: open or closed, due dates, and the actions on each."""
-    club = current_club()
-    if club is None:
-        return club_picker("Periods")
     return _periods_page(club, OpenPeriodForm(month=suggested_month(club)), ReopenForm())
 
 
 @bp.post("/club/periods/open")
 @role_required(Role.FACILITATOR)
-def open_period():
+@club_page("Periods")
+def open_period(club: Club):
     """Open a month for entry (the next one by default)."""
-    club = current_club()
-    if club is None:
-        return club_picker("Periods")
     form = OpenPeriodForm()
     if form.validate_on_submit():
         try:
@@ -64,11 +60,9 @@ def open_period():
 
 @bp.post("/club/periods/<month>/close")
 @role_required(Role.FACILITATOR)
-def close_period(month: str):
+@club_page("Periods")
+def close_period(club: Club, month: str):
     """Close a month: freeze its values, publish benchmarks and run the ladders."""
-    club = current_club()
-    if club is None:
-        return club_picker("Periods")
     period = period_service.find_period(club, month)
     missing, total = _missing_firms(club, period) if period is not None and period.is_open else (0, 0)
     if missing and request.form.get("confirm_missing") != str(missing):
@@ -93,11 +87,9 @@ def _missing_firms(club: Club, period) -> tuple[int, int]:
 
 @bp.post("/club/periods/<month>/reopen")
 @role_required(Role.FACILITATOR)
-def reopen_period(month: str):
+@club_page("Periods")
+def reopen_period(club: Club, month: str):
     """Reopen a closed month for corrections; the reason is mandatory and logged."""
-    club = current_club()
-    if club is None:
-        return club_picker("Periods")
     form = ReopenForm()
     if form.validate_on_submit():
         try:
