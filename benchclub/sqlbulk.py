@@ -18,6 +18,19 @@ from .extensions import db
 BATCH = 5000  # rows per executemany: bounded memory, few round trips
 
 
+def _copy(connection: sa.Connection, sql: str, rows: Sequence[tuple]) -> None:
+    """COPY through the driver, its errors raised as SQLAlchemy's (IntegrityError for a duplicate key...), as
+    an executemany would raise them: `transactions.run_atomically` retries a unique violation between two
+    concurrent imports only when it sees one."""
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi_error as exc:
+        raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi_error, dialect=connection.dialect) from exc
+
+
 def insert_rows(table_name: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
     """INSERT `rows` (tuples in `columns` order) into `table_name`, in the current transaction."""
     if not rows:
@@ -25,9 +38,7 @@ def insert_rows(table_name: str, columns: Sequence[str], rows: Sequence[tuple]) 
     connection = db.session.connection()
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
-        with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table_name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(connection, f"COPY {table_name} ({names}) FROM STDIN", rows)
         return
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table_name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
