@@ -81,10 +81,10 @@ def member_distribution_chart(kpi: Any, stat: ReleasedStat, comparators: Sequenc
                               chart_id: str = "distribution") -> Chart:
     """Released P10..P90 as a curve, the comparators beside it, the viewer's own value as a point on the curve."""
     released = [(pct, stat.stats[k]) for k, pct in QUANTILES if k in stat.stats]
-    title = f"{kpi.name}: where you stand among peers"
+    own = stat.firm_value
+    title = f"{kpi.name}: where you stand among peers" if own is not None else f"{kpi.name}: the peers' distribution"
     if len(released) < 2:
         return Chart(chart_id, title, None, empty=stat.reason or "Too few released statistics to draw a curve.")
-    own = stat.firm_value
     comparator_values = [comp.quantiles.get(k) for comp in comparators for k, _ in QUANTILES]
     log = _log_ok(kpi, [v for _, v in released] + comparator_values + [own])
     traces = [{"type": "scatter", "mode": "lines+markers", "name": "Peers (released quantiles)",
