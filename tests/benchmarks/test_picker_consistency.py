@@ -83,3 +83,33 @@ def test_the_governor_page_opens_on_a_group_with_figures(client):
     client.post("/login", data={"email": bc.users["governor"].email, "password": PASSWORD})
     html = client.get("/benchmarks/governor?kpi=otd_pct").get_data(as_text=True)
     assert "Suppressed: the rest of the club has fewer than 5" not in html
+
+
+def test_a_club_figure_of_an_earlier_revision_is_never_paired_with_the_group_of_the_next(db):
+    """Across revisions: revision 1 (every firm in Castings) can release the whole club and withhold
+    `country:ZA`; after two ZA firms move to Forging, revision 2's audit would rather withhold the club and
+    keep `country:ZA`. The club figure of revision 1 stays released for ever, and the two DE firms' values
+    did not change, so revision 1's club minus revision 2's ZA group would be those two firms. Neither the
+    audit nor the complement check may let that pair reach a viewer."""
+    from benchclub.periods.services import close_period, reopen_period
+
+    bc = build_bench_club(25, kpi_codes=("otd_pct", "inventory_turns"), countries=["ZA"] * 23 + ["DE"] * 2,
+                          consenting=5)
+    first = _snapshot(bc)
+    for firm in bc.suppliers[21:23]:
+        firm.sector = "Forging"
+    reopen_period(bc.club, "2025-01", "sector corrected for two firms")
+    close_period(bc.club, "2025-01")
+    db.session.flush()
+    second = _snapshot(bc)
+    assert second.id != first.id
+    for who, viewer in _viewers(bc).items():
+        by_revision = {}
+        for snap in (first, second):
+            for group in ("all", "country:ZA"):
+                stats = queries.release_for_snapshots([snap.id], group, viewer, bc.club)
+                by_revision[(snap.revision, group)] = {c for (_, c), r in stats.items() if r.released and "mean" in r.stats}
+        for code in bc.kpis:
+            for club_rev, group_rev in ((1, 2), (2, 1), (1, 1), (2, 2)):
+                both = code in by_revision[(club_rev, "all")] and code in by_revision[(group_rev, "country:ZA")]
+                assert not both, f"{who}: club (rev {club_rev}) - country:ZA (rev {group_rev}) isolates the DE firms"
