@@ -4,18 +4,27 @@ entries).
 
 PostgreSQL (psycopg 3) receives them by `COPY ... FROM STDIN`, which is several times faster than an
 executemany of INSERTs there; other databases (SQLite) get one DB-API executemany per batch. The rows
-must already be in driver types (see `kpis.bulk._to_driver`). Row triggers fire for COPY as for INSERT,
+must already be in driver types (`to_driver`). Row triggers fire for COPY as for INSERT,
 so the audit log's guards apply unchanged.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from .extensions import db
 
 BATCH = 5000  # rows per executemany: bounded memory, few round trips
+
+
+def to_driver(column: sa.Column) -> Callable[[Any], Any]:
+    """The column type's own conversion to what the driver takes (Enum names, SQLite's datetime text,
+    JSON), or identity: convert a value once, then hand it to `insert_rows` as it is."""
+    dialect = db.session.get_bind().dialect
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
 
 
 def _copy(connection: sa.Connection, sql: str, rows: Sequence[tuple]) -> None:

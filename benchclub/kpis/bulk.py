@@ -7,7 +7,7 @@ writes, producing exactly the rows and audit entries `services.upsert_value` wou
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,7 +17,7 @@ from ..errors import ConflictError
 from ..extensions import db
 from ..models import AuditEntry, Firm, KpiDefinition, KpiValue, Period, User
 from ..models._base import utcnow
-from ..sqlbulk import insert_rows
+from ..sqlbulk import insert_rows, to_driver
 from .validation import CheckedValue, describe
 
 BATCH = 5000  # rows per executemany: bounded memory, few round trips
@@ -62,16 +62,9 @@ VALUE_COLUMNS = ("firm_id", "kpi_id", "period_id", "source_firm_id", "value", "i
                  "updated_by_id", "updated_at")
 
 
-def _to_driver(column: sa.Column) -> Callable[[Any], Any]:
-    """The column type's own conversion to what the driver takes (timestamps, JSON), or identity."""
-    dialect = db.session.get_bind().dialect
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return process or (lambda value: value)
-
-
 def _raw_insert(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Straight to the driver (COPY on PostgreSQL, executemany elsewhere): tens of thousands of rows without
-    SQLAlchemy's per-row parameter processing (values are already in driver types, see _to_driver)."""
+    SQLAlchemy's per-row parameter processing (values are already in driver types, see sqlbulk.to_driver)."""
     insert_rows(table.name, columns, rows)
 
 
@@ -119,7 +112,7 @@ def _insert_new(rows: Sequence[PlannedValue], updated_by: int | None) -> list[in
         return []
     table = KpiValue.__table__
     highest = db.session.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
-    now = _to_driver(table.c.updated_at)(utcnow())
+    now = to_driver(table.c.updated_at)(utcnow())
     _raw_insert(table, VALUE_COLUMNS, [
         (r.firm.id, r.kpi.id, r.period.id, r.source.id, r.checked.value, r.checked.is_nil, r.checked.comment,
          r.checked.flagged, 1, updated_by, now) for r in rows])
@@ -160,7 +153,7 @@ def write_planned(rows: Sequence[PlannedValue], *, actor: User | None, via: str)
     updated_by, audit_actor = _actor_ids(actor)
     table = AuditEntry.__table__
     # the detail goes to the driver as JSON text: every driver casts it
-    build = _AuditRows(audit_actor, via, _to_driver(table.c.at)(utcnow())).row
+    build = _AuditRows(audit_actor, via, to_driver(table.c.at)(utcnow())).row
     new = [r for r in rows if r.action == "new"]
     changed = [r for r in rows if r.action == "update"]
     audit = [build(r, i, "create", None) for r, i in zip(new, _insert_new(new, updated_by), strict=True)]

@@ -18,10 +18,7 @@ import numpy as np
 from .facts import Criterion, LadderRules, SupplierFacts
 from .months import month_index
 from .rules import (
-    DEMOTE,
     DEMOTION_MONTHS,
-    HOLD,
-    PROMOTE,
     CriterionResult,
     KpiPlan,
     MonthEvidence,
@@ -31,6 +28,7 @@ from .rules import (
     kpi_result,
     month_dict,
     month_threshold,
+    recommend,
     result_dict,
 )
 
@@ -139,19 +137,12 @@ class _Batch:
         unmet = np.zeros(len(idx), dtype=np.int64)
         for e in entry:
             unmet += ~np.array(e.met)
-        promote = f"every entry criterion of stage {nxt} ({ctx.ladder.stage_name(nxt)}) is met"
-        hold = {k: f"{k} of {len(entry)} criteria for stage {nxt} not yet met" if entry else "at the top of the ladder"
-                for k in set(unmet.tolist())}
+        decided = {k: recommend(ctx.ladder, stage, (), len(entry), k) for k in set(unmet.tolist())}  # no demotion
         checked = retention + entry
         texts = ["[" + ", ".join(t) + "]" for t in zip(*(c.texts for c in checked), strict=True)] if checked else ["[]"] * len(idx)
         for j, (pos, k) in enumerate(zip(idx.tolist(), unmet.tolist(), strict=True)):
             failed = [r.details[j] for r in retention if not r.met[j]] if stage > 1 else ()
-            if failed:
-                out[pos] = (stage, DEMOTE, stage - 1, "; ".join(failed), texts[j])
-            elif entry and not k:
-                out[pos] = (stage, PROMOTE, nxt, promote, texts[j])
-            else:
-                out[pos] = (stage, HOLD, stage, hold[k], texts[j])
+            out[pos] = (stage, *(recommend(ctx.ladder, stage, failed, len(entry), k) if failed else decided[k]), texts[j])
 
     def _retention(self, stage: int, idx: np.ndarray, months_at: np.ndarray) -> list[_Checked]:
         """`PeriodRules._retention_checks` for a group whose months at stage are all >= 3 or all < 3."""

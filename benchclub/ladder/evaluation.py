@@ -39,7 +39,7 @@ from ..models import (
 from ..models._base import utcnow
 from ..periods.services import list_closed_months
 from ..permissions import consented_kpis_by_supplier
-from ..sqlbulk import insert_rows
+from ..sqlbulk import insert_rows, to_driver
 from . import services
 from .batch import KpiColumn, Suppliers, evaluate_stored
 from .months import month_from_index
@@ -392,7 +392,7 @@ def evaluate_club(club_id: int, period: str, *, actor: User | None = None) -> in
     for governor in governors:
         with collector_paused():
             ladder, rows, pending = _stored_rows(governor, period, _link_rows(governor), actor=actor)
-            _insert_rows(rows)
+            insert_rows(LadderEvaluation.__tablename__, _COLUMNS, rows)  # COPY on PostgreSQL; criteria as JSON text
         _record_evaluation(governor, ladder, period, pending, actor)
         count += len(rows)
     return count
@@ -406,9 +406,8 @@ _COLUMNS = ("governor_id", "supplier_id", "ladder_id", "period_month", "current_
 def _as_stored(column: str, values) -> dict:
     """Each value as the database receives it in a column of ladder_evaluations (Enum names, SQLite's
     datetime text), so the rows need no per-row conversion."""
-    dialect = db.session.connection().dialect
-    process = LadderEvaluation.__table__.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    return {value: process(value) if process is not None else value for value in values}
+    process = to_driver(LadderEvaluation.__table__.c[column])
+    return {value: process(value) for value in values}
 
 
 def _stored_rows(governor: Firm, period: str, links: list, *,
@@ -427,12 +426,6 @@ def _stored_rows(governor: Firm, period: str, links: list, *,
             for link, (stage, recommendation, target, reason, criteria), status in zip(links, stored, statuses,
                                                                                         strict=True)]
     return ladder, rows, statuses.count(DecisionStatus.PENDING)
-
-
-def _insert_rows(rows: list[tuple]) -> None:
-    """Plain rows into ladder_evaluations in the session's transaction (COPY on PostgreSQL, executemany
-    elsewhere; the JSON column receives the engine's JSON text as it is)."""
-    insert_rows(LadderEvaluation.__tablename__, _COLUMNS, rows)
 
 
 def _on_period_closed(period: Period, actor: User | None = None, reopened: bool = False, **_: object) -> None:

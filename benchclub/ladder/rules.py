@@ -172,6 +172,21 @@ class KpiPlan:
         self.amount = _amount(c.params, ctx.labels)
 
 
+def recommend(ladder: LadderRules, stage: int, failed_retention: Sequence[str], entry_total: int,
+              entry_unmet: int) -> tuple[str, int, str]:
+    """(recommendation, target stage, reason) of a supplier at `stage`: demote when a retention criterion
+    failed (above stage 1), promote when every entry criterion of the next stage is met, else hold. The one
+    rule for the engine (`PeriodRules.evaluate`) and the close's batch (`batch._Batch.decide`)."""
+    nxt = stage + 1
+    if stage > 1 and failed_retention:
+        return DEMOTE, stage - 1, "; ".join(failed_retention)
+    if entry_total and not entry_unmet:
+        return PROMOTE, nxt, f"every entry criterion of stage {nxt} ({ladder.stage_name(nxt)}) is met"
+    reason = f"{entry_unmet} of {entry_total} criteria for stage {nxt} not yet met" if entry_total \
+        else "at the top of the ladder"
+    return HOLD, stage, reason
+
+
 class PeriodRules:
     """Everything about one ladder, period and list of closed months that does not depend on the supplier."""
 
@@ -230,17 +245,8 @@ class PeriodRules:
         nxt = stage + 1
         entry = tuple(self.check(c, facts, months_at, "entry") for c in self.criteria_for(nxt)) \
             if nxt <= self.top else ()
-        failed_retention = [r for r in retention if not r.met]
-        if stage > 1 and failed_retention:
-            recommendation, target = DEMOTE, stage - 1
-            reason = "; ".join(r.detail for r in failed_retention)
-        elif entry and all(r.met for r in entry):
-            recommendation, target = PROMOTE, nxt
-            reason = f"every entry criterion of stage {nxt} ({ladder.stage_name(nxt)}) is met"
-        else:
-            recommendation, target = HOLD, stage
-            reason = f"{len([r for r in entry if not r.met])} of {len(entry)} criteria for stage {nxt} not yet met" \
-                if entry else "at the top of the ladder"
+        recommendation, target, reason = recommend(ladder, stage, [r.detail for r in retention if not r.met],
+                                                   len(entry), sum(1 for r in entry if not r.met))
         risk_months, certificate_risk = self._risks(facts, stage)
         return Assessment(
             period=period, ladder_version=ladder.version, current_stage=stage, months_at_stage=months_at,
