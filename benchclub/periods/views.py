@@ -13,6 +13,7 @@ from ..kpis.queries import get_completeness
 from ..models import Club, Role
 from ..months import next_month
 from ..permissions import role_required
+from ..web import commit_or_flash, show_error
 from . import services as period_service
 from .blueprint import bp
 from .forms import OpenPeriodForm, ReopenForm
@@ -50,7 +51,7 @@ def open_period(club: Club):
         try:
             period = period_service.open_period(club, form.month.data, actor=current_user, due_on=form.due_on.data)
         except DomainError as exc:
-            form.month.errors = [*form.month.errors, str(exc)]
+            show_error(form, exc, default="month")
         else:
             db.session.commit()
             flash(f"{period.month} is open for entry; due {period.due_on.isoformat()}.", "success")
@@ -68,15 +69,9 @@ def close_period(club: Club, month: str):
     if missing and request.form.get("confirm_missing") != str(missing):
         # closing an incomplete month asks first, with the count; the confirmation must name the same count
         return render_template("periods/close_confirm.html", club=club, period=period, missing=missing, total=total)
-    try:
-        period_service.close_period(club, month, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(url_for("periods.list_periods", club=club.code))
-    db.session.commit()
-    flash(f"{month} is closed; its benchmarks are published.", "success")
-    return redirect(url_for("periods.list_periods", club=club.code))
+    return commit_or_flash(lambda: period_service.close_period(club, month, actor=current_user),
+                           f"{month} is closed; its benchmarks are published.",
+                           url_for("periods.list_periods", club=club.code))
 
 
 def _missing_firms(club: Club, period) -> tuple[int, int]:
@@ -95,7 +90,7 @@ def reopen_period(club: Club, month: str):
         try:
             period_service.reopen_period(club, month, form.reason.data, actor=current_user)
         except DomainError as exc:
-            form.reason.errors = [*form.reason.errors, str(exc)]
+            show_error(form, exc, default="reason")
         else:
             db.session.commit()
             flash(f"{month} is open again for corrections.", "success")
