@@ -99,11 +99,17 @@ def load_facts(governor: Firm, links: list[SupplyLink], ladder: LadderRules, per
 
 def _load_records(governor: Firm, ids: list[int], facts: dict[int, SupplierFacts]) -> None:
     """Certificates, this governor's visits and stage changes, completed actions, attended workshops."""
+    for firm_id, attribute, fact in _records(governor, ids):
+        f = facts.get(firm_id)
+        if f is not None:  # a linked supplier that is not evaluated (inactive) when read through the links
+            getattr(f, attribute).append(fact)
+
+
+def _records(governor: Firm, ids: list[int]):
+    """(firm id, SupplierFacts attribute, fact) for every record `_record_queries` reads."""
     for attribute, make, query in _record_queries(governor, ids):
         for firm_id, *values in db.session.execute(query):
-            f = facts.get(firm_id)
-            if f is not None:  # a linked supplier that is not evaluated (inactive) when read through the links
-                getattr(f, attribute).append(make(*values))
+            yield firm_id, attribute, make(*values)
 
 
 def _record_queries(governor: Firm, ids: list[int]) -> tuple:
@@ -203,15 +209,14 @@ def load_suppliers(governor: Firm, links: list, ladder: LadderRules, period: str
     ids = [link.supplier_id for link in links]
     position = {supplier_id: i for i, supplier_id in enumerate(ids)}
     _value_columns(governor, ids, position, months[-_window_months(ladder):], ladder, suppliers)
-    for attribute, make, query in _record_queries(governor, ids):
-        for firm_id, *values in db.session.execute(query):
-            pos = position.get(firm_id)
-            if pos is not None:
-                f = suppliers.records.get(pos)
-                if f is None:
-                    f = suppliers.records[pos] = SupplierFacts(months, certificates=[], visits=[], stage_history=[],
-                                                               actions_completed=[], workshops_attended=[])
-                getattr(f, attribute).append(make(*values))
+    for firm_id, attribute, fact in _records(governor, ids):
+        pos = position.get(firm_id)
+        if pos is not None:
+            f = suppliers.records.get(pos)
+            if f is None:
+                f = suppliers.records[pos] = SupplierFacts(months, certificates=[], visits=[], stage_history=[],
+                                                           actions_completed=[], workshops_attended=[])
+            getattr(f, attribute).append(fact)
     return suppliers
 
 
